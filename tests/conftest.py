@@ -1,0 +1,22 @@
+"""Shared fixtures: paths to the shared Maven sample and tmp workbooks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MAVEN = SHARED / "data" / "maven-crm"
+
+
+@pytest.fixture(scope="session")
+def maven_dir() -> Path:
+    """The public Maven CRM sample (read-only)."""
+    if not (MAVEN / "sales_pipeline.csv").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Maven sample missing at {MAVEN}")
+        pytest.skip("Maven sample not found beside the repo")
+    return MAVEN

@@ -1,0 +1,131 @@
+"""The ``winloss-xl`` command line.
+
+Exit codes: 0 done; 2 usage; 3 the input cannot be analysed (the message names
+the file, the column and what was expected); 1 only for a bug.
+
+This module only parses arguments and dispatches; the work lives in
+``inspection`` (inspect), ``report.run`` (demo, analyze, template) and
+``excel.addin`` (addin).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import InputError
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_USAGE = 2
+EXIT_BAD_INPUT = 3
+
+log = logging.getLogger("winloss_xl")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (kept separate so tests and docs can read its help)."""
+    parser = argparse.ArgumentParser(
+        prog="winloss-xl",
+        description="Honest win/loss analysis and buyer personas from CRM exports, "
+                    "written as an Excel report.",
+        epilog="Exit codes: 0 done, 2 usage error, 3 input cannot be analysed, 1 bug.",
+    )
+    parser.add_argument("--version", action="version", version=f"winloss-xl {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_input_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("deals", metavar="DEALS",
+                       help="deals export: .csv .tsv .txt .xlsx .xlsm or .json")
+        p.add_argument("--contacts", metavar="F", help="contact roles export (deal key, title, role)")
+        p.add_argument("--accounts", metavar="F", help="accounts export (account key, firmographics)")
+        p.add_argument("--config", metavar="F.toml", help="settings and column overrides (TOML)")
+        p.add_argument("--sheet", metavar="NAME", help="sheet to read from an xlsx (default: Deals, "
+                       "else the first sheet with a recognisable header)")
+        p.add_argument("--column", action="append", default=[], metavar="FIELD=HEADER",
+                       help="map a source header to a field, e.g. --column outcome='Deal Phase'")
+
+    demo = sub.add_parser("demo", help="report from the bundled sample deals")
+    demo.add_argument("-o", "--output", metavar="FILE", default="winloss-demo.xlsx",
+                      help="report file to write (default: winloss-demo.xlsx)")
+
+    analyze = sub.add_parser("analyze", help="write the win/loss report for a deals export")
+    add_input_options(analyze)
+    analyze.add_argument("--template", metavar="F", help="report template workbook to fill")
+    analyze.add_argument("-o", "--output", metavar="FILE",
+                         help="report file (default: <deals name>-winloss.xlsx)")
+    analyze.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
+                         help="analyse only deals whose column equals the value (repeatable)")
+    analyze.add_argument("--split-by", metavar="COL",
+                         help="one report per value of COL (files named <output>-<value>.xlsx)")
+    analyze.add_argument("--json", action="store_true",
+                         help="print a machine-readable summary on stdout")
+    analyze.add_argument("--min-deals", type=int, metavar="N",
+                         help="smallest segment that is tested (default 5, at least 3)")
+
+    inspect = sub.add_parser("inspect", help="column mapping and data quality only")
+    add_input_options(inspect)
+    inspect.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+    template = sub.add_parser("template", help="a fresh workbook to paste deals into")
+    template.add_argument("-o", "--output", metavar="FILE", default="WinLoss.xlsx",
+                          help="workbook to write (default: WinLoss.xlsx)")
+
+    addin = sub.add_parser("addin", help="the Excel 'Win/Loss' ribbon add-in")
+    addin.add_argument("action", choices=["build", "install", "remove"])
+    addin.add_argument("-o", "--output", metavar="FILE",
+                       help="with build: where to write winloss_xl.xlam")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    _setup_logging(args.quiet)
+    try:
+        return _dispatch(args)
+    except InputError as exc:
+        print(f"winloss-xl: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("winloss-xl: interrupted; nothing was written.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "inspect":
+        from .inspection import run_inspect
+
+        return run_inspect(args)
+    if args.command == "addin":
+        from .excel.addin import run_addin_command
+
+        return run_addin_command(args)
+    from .report import run
+
+    return {"demo": run.run_demo, "analyze": run.run_analyze,
+            "template": run.run_template}[args.command](args)
+
+
+def _setup_logging(quiet: bool) -> None:
+    logging.basicConfig(
+        level=logging.ERROR if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s" if not sys.stderr.isatty()
+        else "%(message)s",
+        stream=sys.stderr,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

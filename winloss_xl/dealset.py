@@ -1,0 +1,97 @@
+"""DealSet: the canonical deals, their contacts and the data-quality record, together.
+
+Ingestion produces a DealSet; the engine consumes one. It is plain data: no
+I/O, no Excel. See :mod:`winloss_xl.schema` for the columns of ``deals`` and
+``contacts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from .quality import QualityLog
+from .schema import CONTACT_COLUMNS, DEAL_COLUMNS, OUTCOME_OPEN
+
+
+@dataclass
+class DealSet:
+    """Canonical deals (open ones included), contacts without names, and what ingestion did.
+
+    Attributes:
+        deals: one row per deal, columns ``schema.DEAL_COLUMNS`` then extra dimensions.
+        contacts: one row per contact on a deal, columns ``schema.CONTACT_COLUMNS``.
+        quality: the data-quality record (Data Quality sheet).
+        extra_dimensions: columns of ``deals`` that are extra dimensions (source headers).
+        source: a short name for messages, e.g. the file name.
+    """
+
+    deals: pd.DataFrame
+    contacts: pd.DataFrame = field(default_factory=lambda: empty_contacts())
+    quality: QualityLog = field(default_factory=QualityLog)
+    extra_dimensions: list[str] = field(default_factory=list)
+    source: str = "deals"
+
+    @property
+    def closed(self) -> pd.DataFrame:
+        """Won and lost deals only."""
+        return self.deals[self.deals["outcome"] != OUTCOME_OPEN]
+
+    @property
+    def open_count(self) -> int:
+        """Open deals, excluded from every rate and counted in the summary."""
+        return int((self.deals["outcome"] == OUTCOME_OPEN).sum())
+
+    def with_deals(self, deals: pd.DataFrame) -> DealSet:
+        """The same set restricted to ``deals`` (contacts follow their deals)."""
+        keep = self.contacts["deal_id"].isin(deals["deal_id"])
+        return replace(self, deals=deals, contacts=self.contacts[keep])
+
+    @classmethod
+    def from_frame(
+        cls,
+        deals: pd.DataFrame,
+        contacts: pd.DataFrame | None = None,
+        extra_dimensions: list[str] | None = None,
+        source: str = "deals",
+    ) -> DealSet:
+        """Wrap an already-canonical frame (tests, generators); missing columns are added empty.
+
+        >>> ds = DealSet.from_frame(pd.DataFrame({"outcome": ["won", "lost", "open"]}))
+        >>> ds.open_count, len(ds.closed)
+        (1, 2)
+        """
+        frame = canonical_frame(deals)
+        cont = empty_contacts() if contacts is None else contacts.reindex(
+            columns=list(CONTACT_COLUMNS))
+        return cls(frame, cont, QualityLog(), list(extra_dimensions or []), source)
+
+
+def empty_contacts() -> pd.DataFrame:
+    """A contacts frame with the canonical columns and no rows."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in CONTACT_COLUMNS})
+
+
+def canonical_frame(deals: pd.DataFrame) -> pd.DataFrame:
+    """Add missing canonical columns (empty, right dtype) and put them first, in order."""
+    out = deals.copy()
+    n = len(out)
+    for col in DEAL_COLUMNS:
+        if col in out.columns:
+            continue
+        if col == "deal_id":
+            out[col] = [f"row-{i + 1}" for i in range(n)]
+        elif col == "no_decision":
+            out[col] = False
+        elif col in ("close_date", "created_date"):
+            out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+        elif col in ("amount", "sales_cycle_days", "company_revenue", "employees",
+                     "qualification_score"):
+            out[col] = pd.Series(float("nan"), index=out.index, dtype="float64")
+        elif col == "loss_reasons":
+            out[col] = pd.Series([() for _ in range(n)], index=out.index, dtype="object")
+        else:
+            out[col] = pd.Series([None] * n, index=out.index, dtype="object")
+    extras = [c for c in out.columns if c not in DEAL_COLUMNS]
+    return out[list(DEAL_COLUMNS) + extras]

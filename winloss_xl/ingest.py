@@ -1,16 +1,23 @@
-"""Any CRM export in, one canonical deals table out (see schema.py for its columns)."""
+"""Any CRM export in, one canonical deals table out (see schema.py for its columns).
+
+The work is split into small modules under :mod:`winloss_xl.ingestion`; this
+module is the stable public entry point the engine, the formulas and the
+ribbon button call.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from .dealset import DealSet
+from .ingestion.pipeline import build_dealset
 from .schema import Config
 
 Source = str | Path | pd.DataFrame | list
+
+__all__ = ["Source", "load_deals"]
 
 
 def load_deals(
@@ -26,11 +33,13 @@ def load_deals(
 
     ``source`` is a path (.csv .tsv .txt .xlsx .xlsm .json), a DataFrame, or a 2-D
     list of cell values as xlwings hands them over (header row first). ``name``
-    labels a non-file source in messages. Raises InputError for input that
-    cannot be analysed.
+    labels a non-file source in messages. ``contacts`` and ``accounts`` accept
+    the same kinds. Open deals are kept with outcome ``open``; every decision
+    (column map, dropped rows, unparseable values) is in ``DealSet.quality``.
+
+    Raises:
+        InputError: the input cannot be analysed (the message names the file,
+            the column and what was expected).
     """
-    raise NotImplementedError("ingestion not built yet")
-
-
-def _unused(_: Any) -> None:  # placeholder so the module imports cleanly
-    return None
+    return build_dealset(source, contacts=contacts, accounts=accounts, config=config,
+                         sheet=sheet, name=name)

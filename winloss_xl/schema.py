@@ -280,6 +280,37 @@ PERSONAL_HEADER_WORDS: tuple[str, ...] = (
     "comment", "comments", "topic", "subject", "next step", "nextstep", "url", "website",
 )
 
+#: In an Accounts table a header that would mean ``amount`` on a deal means the
+#: account's own revenue (Maven's ``revenue``, "Revenue", "Annual Revenue").
+ACCOUNT_FIELD_REDIRECTS: dict[str, str] = {"amount": "company_revenue"}
+
+#: Headers whose values are set by the outcome itself (leakage): never dimensions.
+OUTCOME_DERIVED_HEADERS: tuple[str, ...] = (
+    "Probability", "Probability (%)", "Forecast Category", "ForecastCategory",
+    "ForecastCategoryName", "Closed Won Reason", "Won Reason", "Win Reason", "Won Reasons",
+    "Deal probability", "Weighted Amount", "Expected Revenue", "Forecast amount",
+    "Stage Duration", "Days in Stage", "Last Stage Change Date", "Is Deleted", "IsDeleted",
+    "Close Reason Detail", "Next Step", "NextStep",
+)
+
+#: Headers that are identifiers: never dimensions, never printed.
+ID_HEADER_WORDS: tuple[str, ...] = ("id", "key", "number", "guid", "uuid", "code", "ref")
+
+#: First-cell texts that mark a report footer or subtotal row (normalised prefix match).
+FOOTER_WORDS: tuple[str, ...] = (
+    "grandtotal", "grandtotals", "total", "totals", "subtotal", "sum", "count",
+    "confidentialinformation", "confidential", "copyright", "generatedby",
+    "reportgenerated", "filteredby", "poweredby", "allrightsreserved",
+)
+
+#: Cells Excel or a CRM writes for "no value".
+BLANK_CELL_TEXTS: frozenset[str] = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!",
+    "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!",
+    "#BUSY!", "N/A", "n/a", "NULL", "null", "NaN", "nan", "None", "none", "-", "--", "(blank)",
+    "(empty)", "nil",
+})
+
 # ----------------------------------------------------------------- outcome words
 
 #: Normalised stage/status words (see ``normalize_header``) and their outcome.
@@ -309,6 +340,8 @@ OPEN_WORDS: frozenset[str] = frozenset({
     "appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
     "decisionmakerboughtin", "contractsent", "new", "active", "pending",
 })
+#: Pipedrive and others: deleted records are excluded from the analysis and counted.
+DELETED_WORDS: frozenset[str] = frozenset({"deleted", "removed", "archived", "merged"})
 TRUE_WORDS: frozenset[str] = frozenset({"true", "yes", "y", "x", "1", "wahr", "ja", "oui"})
 FALSE_WORDS: frozenset[str] = frozenset({"false", "no", "n", "0", "falsch", "nein", "non", ""})
 

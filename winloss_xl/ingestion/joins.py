@@ -1,0 +1,157 @@
+"""Accounts and contacts: firmographics joined by account key, contacts by deal key.
+
+Account keys are compared case- and space-insensitively ("Acme Corp" ==
+"acme  corp"); firmographics from Accounts only fill what the deals lack.
+Contacts keep title, role, department and seniority; names and emails never
+leave this module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..quality import QualityLog
+from ..schema import CONTACT_COLUMNS, CONTACT_SYNONYMS, HEADER_SYNONYMS, Config, normalize_header
+from .mapping import header_fate, plan_columns
+from .readers import RawTable
+from .values import clean_text, parse_numbers
+
+#: An Accounts "revenue" column whose values all stay below this is in millions (Maven).
+MILLIONS_BELOW = 100_000
+
+
+def account_join_key(values: pd.Series) -> pd.Series:
+    """Case- and space-insensitive key: lower-cased with all whitespace removed."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys = np.array([*("".join(str(u).split()).casefold() for u in uniques), None], dtype=object)
+    return pd.Series(keys[codes], index=values.index, dtype=object)
+
+
+def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
+                  quality: QualityLog) -> pd.DataFrame:
+    """Fill industry, company_revenue, employees and region from an Accounts table."""
+    pre = "Accounts: "
+    frame = raw.frame
+    for check, count, detail in raw.notes:
+        quality.add(pre + check, count, detail)
+    plan = plan_columns(list(frame.columns), kind="accounts", overrides=None, label=raw.label)
+    key_col = plan.column("account_key")
+    if key_col is None:
+        raise InputError(
+            "no account key column in the accounts table", file=raw.label,
+            expected="a column named one of: " + ", ".join(HEADER_SYNONYMS["account_key"]),
+        )
+    if "account_key" not in deals:
+        raise InputError(
+            "accounts were given but the deals have no account column", file=raw.label,
+            expected="an account column on the deals, named one of: "
+                     + ", ".join(HEADER_SYNONYMS["account_key"]),
+        )
+    acc = pd.DataFrame({"key": account_join_key(clean_text(frame[key_col]))}, index=frame.index)
+    for fld in ("industry", "region"):
+        col = plan.column(fld)
+        if col is not None:
+            acc[fld] = clean_text(frame[col])
+    for fld in ("company_revenue", "employees"):
+        col = plan.column(fld)
+        if col is None:
+            continue
+        res = parse_numbers(frame[col], decimal_hint=raw.decimal_hint)
+        if res.bad:
+            quality.add(pre + "Unparseable values", res.bad, f"'{col}': not a number; left empty")
+        vals = res.values
+        if (fld == "company_revenue" and normalize_header(col) == "revenue"
+                and vals.notna().any() and vals.max() < MILLIONS_BELOW):
+            vals = vals * 1e6
+            quality.add(pre + "Revenue read in millions", int(vals.notna().sum()),
+                        f"'{col}': every value below {MILLIONS_BELOW:,}, so read as millions")
+        acc[fld] = vals
+    acc = acc[acc["key"].notna()]
+    dup = acc["key"].duplicated(keep="first")
+    if dup.any():
+        quality.add(pre + "Duplicate account keys", int(dup.sum()), "first row kept")
+        acc = acc[~dup]
+    acc = acc.set_index("key")
+    for col in frame.columns:
+        fate = plan.fates.get(col)
+        if fate is None:
+            fate = header_fate(col) or "ignored: not a firmographic field"
+        quality.map_column(f"{pre}{col}", fate)
+
+    keys = account_join_key(deals["account_key"])
+    has_key = keys.notna()
+    matched = keys.isin(acc.index)
+    quality.add(pre + "Deals matched to an account", int(matched.sum()), "")
+    if (has_key & ~matched).any():
+        quality.add(pre + "Unmatched account keys", int((has_key & ~matched).sum()),
+                    "deals whose account is not in the accounts table")
+    if (~has_key).any():
+        quality.add(pre + "Deals without an account", int((~has_key).sum()), "")
+    out = deals.copy()
+    for fld in ("industry", "region", "company_revenue", "employees"):
+        if fld not in acc:
+            continue
+        looked = keys.map(acc[fld])
+        if fld in out:
+            filled = out[fld].isna() & looked.notna()
+            out[fld] = out[fld].where(~filled, looked)
+            out[fld] = out[fld].astype("float64" if fld in ("company_revenue", "employees")
+                                      else object)
+        else:
+            filled = looked.notna()
+            out[fld] = looked.astype("float64") if fld in ("company_revenue", "employees") \
+                else looked.astype(object).where(looked.notna(), None)
+        if filled.any():
+            quality.add(pre + "Filled from accounts", int(filled.sum()), f"{fld}")
+    return out
+
+
+def contacts_from_table(raw: RawTable, config: Config, quality: QualityLog,
+                        prefix: str = "Contacts: ") -> pd.DataFrame:
+    """A contacts export (deal key, title, role, ...) -> canonical contact rows."""
+    frame = raw.frame
+    plan = plan_columns(list(frame.columns), kind="contacts", overrides=None, label=raw.label)
+    key_col = plan.column("deal_id")
+    if key_col is None:
+        raise InputError(
+            "no deal key column in the contacts table", file=raw.label,
+            expected="a column named one of: " + ", ".join(CONTACT_SYNONYMS["deal_id"]),
+        )
+    if plan.column("title") is None and plan.column("role") is None:
+        raise InputError(
+            "no title or role column in the contacts table", file=raw.label,
+            expected="a column named one of: "
+                     + ", ".join(CONTACT_SYNONYMS["title"] + CONTACT_SYNONYMS["role"]),
+        )
+    out = pd.DataFrame(index=frame.index)
+    for fld in CONTACT_COLUMNS:
+        col = plan.column(fld)
+        out[fld] = clean_text(frame[col]) if col is not None else None
+    for col in frame.columns:
+        fate = plan.fates.get(col) or header_fate(col) or "ignored: not a contact field"
+        quality.map_column(f"{prefix}{col}", fate)
+    empty = out["title"].isna() & out["role"].isna()
+    if empty.any():
+        quality.add(prefix + "Contacts without title or role dropped", int(empty.sum()), "")
+    nokey = out["deal_id"].isna() & ~empty
+    if nokey.any():
+        quality.add(prefix + "Contacts without a deal key dropped", int(nokey.sum()), "")
+    return out.loc[~empty & ~nokey].reset_index(drop=True)
+
+
+def inline_contacts(frame: pd.DataFrame, deal_ids: pd.Series,
+                    columns: list[tuple[str, str]]) -> pd.DataFrame:
+    """Inline title columns ("Champion Title") -> one contact row per filled cell."""
+    parts = []
+    for col, role in columns:
+        titles = clean_text(frame[col])
+        has = titles.notna()
+        parts.append(pd.DataFrame({
+            "deal_id": deal_ids[has].to_numpy(), "title": titles[has].to_numpy(),
+            "role": role, "department": None, "seniority": None,
+        }))
+    if not parts:
+        return pd.DataFrame(columns=list(CONTACT_COLUMNS))
+    return pd.concat(parts, ignore_index=True)

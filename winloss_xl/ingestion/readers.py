@@ -1,0 +1,436 @@
+"""Read any accepted source into a headed table of raw cell values.
+
+Sources: CSV-like text files (encoding and separator detected), XLSX/XLSM
+(python-calamine, which parses the workbook XML in Rust without entity
+expansion), the legacy nested JSON, a pandas DataFrame, and a 2-D list of
+cell values as xlwings hands them over. Every reader finds the header row
+under any title lines and returns a :class:`RawTable`; problems a user can fix
+are raised as :class:`InputError` naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from ..schema import BLANK_CELL_TEXTS, Config, header_variants, normalize_header
+from .header import HEADER_SCAN_ROWS, find_header_row, known_headers
+from .values import is_blank_value
+
+log = logging.getLogger(__name__)
+
+TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
+ACCEPTED_EXTENSIONS = (*TEXT_EXTENSIONS, *EXCEL_EXTENSIONS, ".json")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NA_TEXTS = sorted(t for t in BLANK_CELL_TEXTS if t)
+
+
+@dataclass
+class RawTable:
+    """A table as read: headers as columns, raw cell values, and what the reader decided."""
+
+    frame: pd.DataFrame
+    label: str
+    title_rows: int = 0
+    decimal_hint: str | None = None
+    notes: list[tuple[str, int, str]] = field(default_factory=list)
+    nested_contacts: pd.DataFrame | None = None
+    data_row_offset: int = 0
+
+
+# --------------------------------------------------------------------- entry
+
+def read_source(source: Any, *, label: str, sheet: str | None, config: Config,
+                what: str = "deals") -> RawTable:
+    """Read ``source`` (path, DataFrame or 2-D list) into a :class:`RawTable`."""
+    if isinstance(source, pd.DataFrame):
+        return _from_dataframe(source, label, config)
+    if isinstance(source, (list, tuple)):
+        if (source and isinstance(source[0], dict)) or (not source and what == "deals"):
+            return _from_records(list(source), label, config)
+        return _from_grid([list(r) if isinstance(r, (list, tuple)) else [r] for r in source],
+                          label, config)
+    if isinstance(source, (str, Path)):
+        return read_path(Path(source), sheet=sheet, config=config, label=label)
+    raise InputError(
+        f"cannot read a {type(source).__name__} as {what}", file=label,
+        expected="a file path, a pandas DataFrame or a 2-D list of cell values with a header row",
+    )
+
+
+def read_path(path: Path, *, sheet: str | None, config: Config, label: str) -> RawTable:
+    """Read a file by its extension; unknown, legacy and broken files raise InputError."""
+    ext = path.suffix.lower()
+    if ext == ".xls":
+        raise InputError(
+            "legacy Excel 97-2003 workbook (.xls) cannot be read", file=label,
+            expected="an .xlsx, .xlsm, .csv or .json file",
+            advice="Open it in Excel and use File > Save As > Excel Workbook (.xlsx)",
+        )
+    if ext not in ACCEPTED_EXTENSIONS:
+        raise InputError(
+            f"unknown file type '{ext or '(none)'}'", file=label,
+            expected="one of " + ", ".join(ACCEPTED_EXTENSIONS),
+        )
+    if not path.exists():
+        raise InputError("file not found", file=label, expected="an existing file")
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=label, expected="a deals export file")
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=label,
+                         expected="a header row and at least one deal below it")
+    if ext in EXCEL_EXTENSIONS:
+        return _read_xlsx(path, sheet, config, label)
+    if ext == ".json":
+        return _read_json(path, config, label)
+    return _read_text(path, config, label)
+
+
+# ----------------------------------------------------------------------- text
+
+def _decode_probe(data: bytes) -> tuple[str, str]:
+    """(encoding, decoded text of the head) for UTF-8 (BOM or not), UTF-16 (BOM), Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", data[3:200_000].decode("utf-8", errors="ignore")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", data[:400_000].decode("utf-16", errors="ignore")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252", data[:200_000].decode("cp1252", errors="replace")
+    return "utf-8", data[:200_000].decode("utf-8", errors="ignore")
+
+
+def _sniff_separator(lines: list[str], ext: str) -> str:
+    """The separator that splits the sample lines most consistently into the most columns."""
+    if ext == ".tsv":
+        return "\t"
+    best, best_score = ",", (-1, -1)
+    for sep in (",", ";", "\t", "|"):
+        counts = []
+        for row in csv.reader(lines, delimiter=sep):
+            if any(c.strip() for c in row):
+                counts.append(len(row))
+        if not counts:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = (counts.count(common) if common > 1 else 0, common)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _physical_line_of(lines: list[str], sep: str, header_idx: int) -> int:
+    """Physical line number of the ``header_idx``-th CSV record (quoted newlines allowed)."""
+    reader = csv.reader(lines, delimiter=sep)
+    line = 0
+    for i, _row in enumerate(reader):
+        if i == header_idx:
+            return line
+        line = reader.line_num
+    return line
+
+
+def _read_text(path: Path, config: Config, label: str) -> RawTable:
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04") or data.startswith(_OLE_MAGIC):
+        raise InputError(
+            "this is an Excel workbook with a text-file name", file=label,
+            expected="a comma- or semicolon-separated text file",
+            advice="Rename it to .xlsx, or save it from Excel as CSV",
+        )
+    encoding, head = _decode_probe(data)
+    lines = head.splitlines()[:200]
+    if len(lines) > 1 and not data.endswith((b"\n", b"\r")) and len(head) < len(data):
+        lines = lines[:-1]  # the last probed line may be cut in half
+    if not any(line.strip() for line in lines):
+        raise InputError("the file is empty", file=label,
+                         expected="a header row and at least one deal below it")
+    sep = _sniff_separator(lines[:60], path.suffix.lower())
+    rows = list(csv.reader(lines[:HEADER_SCAN_ROWS + 5], delimiter=sep))
+    header_idx = find_header_row(rows)
+    if header_idx is None:
+        raise InputError(
+            "no header row found", file=label,
+            expected="a first row of column names such as Stage, Amount, Close Date",
+        )
+    skip = _physical_line_of(lines, sep, header_idx)
+    newline_count = data.count(b"\n")
+    if newline_count > config.max_rows + skip + 1:
+        _too_big(label, newline_count, config)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=sep, encoding=encoding, encoding_errors="replace",
+            skiprows=skip, header=0, engine="c", keep_default_na=False, na_values=_NA_TEXTS,
+            skip_blank_lines=False, low_memory=False, index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
+        raise InputError(f"the file cannot be read as {'tab' if sep == chr(9) else repr(sep)}-"
+                         f"separated text ({type(exc).__name__})", file=label,
+                         expected="one row per deal with the same number of columns") from None
+    frame = _tidy_headers(frame, label)
+    hint = "," if sep == ";" else None
+    notes = [("Encoding", 0, f"{encoding}; separator {'tab' if sep == chr(9) else repr(sep)}")]
+    return RawTable(frame, label, title_rows=header_idx, decimal_hint=hint, notes=notes,
+                    data_row_offset=skip + 2)
+
+
+def _too_big(label: str, rows: int, config: Config, cells: int | None = None) -> None:
+    if cells is not None:
+        raise InputError(
+            f"the table has about {cells:,} cells", file=label,
+            expected=f"at most {config.max_cells:,} cells (max_cells setting)",
+            advice="Filter the export to the period or pipeline you want to analyse",
+        )
+    raise InputError(
+        f"the table has about {rows:,} rows", file=label,
+        expected=f"at most {config.max_rows:,} rows (max_rows setting)",
+        advice="Filter the export to the period or pipeline you want to analyse",
+    )
+
+
+def _tidy_headers(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Readable, unique string headers; unnamed empty columns dropped."""
+    names: list[str] = []
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    for i, col in enumerate(frame.columns):
+        text = "" if col is None else str(col).strip()
+        if text.startswith("Unnamed: ") or is_blank_value(text):
+            if frame.iloc[:, i].isna().all():
+                continue
+            text = f"Column {i + 1}"
+        base = text
+        if text in seen:
+            seen[base] += 1
+            text = f"{base} ({seen[base]})"
+        else:
+            seen[text] = 1
+        names.append(text)
+        keep.append(i)
+    out = frame.iloc[:, keep]
+    out.columns = names
+    if out.shape[1] == 0:
+        raise InputError("no columns found", file=label,
+                         expected="a header row of column names such as Stage, Amount, Close Date")
+    return out
+
+
+# ----------------------------------------------------------------------- grid
+
+def _from_grid(rows: list[list[Any]], label: str, config: Config,
+               title_offset: int = 0) -> RawTable:
+    """A 2-D grid of cell values (xlsx sheet, xlwings range) -> RawTable."""
+    if not rows or all(all(is_blank_value(c) for c in r) for r in rows):
+        raise InputError("the table is empty", file=label,
+                         expected="a header row and at least one deal below it")
+    header_idx = find_header_row(rows)
+    if header_idx is None:
+        raise InputError("no header row found", file=label,
+                         expected="a first row of column names such as Stage, Amount, Close Date")
+    header = list(rows[header_idx])
+    body = rows[header_idx + 1:]
+    width = max([len(header), *(len(r) for r in body[:1000])]) if body else len(header)
+    if len(body) > config.max_rows:
+        _too_big(label, len(body), config)
+    if len(body) * width > config.max_cells:
+        _too_big(label, len(body), config, cells=len(body) * width)
+    header = header + [None] * (width - len(header))
+    fixed = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width] for r in body]
+    frame = pd.DataFrame(fixed, columns=range(width), dtype=object)
+    frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
+    frame = _tidy_headers(_blank_frame(frame), label)
+    return RawTable(frame, label, title_rows=header_idx,
+                    data_row_offset=title_offset + header_idx + 2)
+
+
+def _header_text(h: Any) -> str:
+    if isinstance(h, float) and h.is_integer():
+        return str(int(h))
+    return " ".join(str(h).split())
+
+
+def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty strings (how calamine and xlwings show empty cells) -> None, column by column."""
+    out = {}
+    for i in range(frame.shape[1]):
+        col = frame.iloc[:, i]
+        out[i] = col.where(col.ne(""), None)
+    res = pd.DataFrame(out)
+    res.columns = frame.columns
+    return res
+
+
+def _from_dataframe(df: pd.DataFrame, label: str, config: Config) -> RawTable:
+    """A DataFrame with headers as columns; a frame with numbered columns is treated as a grid."""
+    if all(isinstance(c, int) for c in df.columns) and len(df.columns):
+        return _from_grid(df.astype(object).values.tolist(), label, config)
+    if df.shape[0] > config.max_rows:
+        _too_big(label, df.shape[0], config)
+    if df.size > config.max_cells:
+        _too_big(label, df.shape[0], config, cells=int(df.size))
+    if df.shape[1] == 0:
+        raise InputError("the table has no columns", file=label,
+                         expected="a header row of column names such as Stage, Amount, Close Date")
+    known = known_headers()
+    if not any(any(v in known for v in header_variants(c)) for c in df.columns):
+        # Perhaps the real header is a row inside the frame (read without header=...).
+        grid = [list(df.columns), *df.astype(object).values.tolist()]
+        idx = find_header_row(grid)
+        if idx:
+            return _from_grid(grid, label, config)
+    frame = df.reset_index(drop=True)
+    return RawTable(_tidy_headers(frame, label), label, data_row_offset=2)
+
+
+# ----------------------------------------------------------------------- xlsx
+
+def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == _OLE_MAGIC:
+        raise InputError(
+            "the workbook is password-protected (encrypted) or an old .xls under an .xlsx name",
+            file=label, expected="an unprotected .xlsx workbook",
+            advice="Open it in Excel, remove the password (File > Info > Protect Workbook), "
+                   "and save it as .xlsx",
+        )
+    if not magic.startswith(b"PK") or not zipfile.is_zipfile(path):
+        raise InputError("the workbook is damaged (not a valid .xlsx zip package)", file=label,
+                         expected="an .xlsx workbook saved by Excel",
+                         advice="Open it in Excel and save it again, or export the deals again")
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for broken packages
+        raise InputError(f"the workbook cannot be opened ({type(exc).__name__})", file=label,
+                         expected="an .xlsx workbook saved by Excel",
+                         advice="Open it in Excel and save it again") from None
+    try:
+        names = list(wb.sheet_names)
+        chosen = _choose_sheet(wb, names, sheet, label)
+        ws = wb.get_sheet_by_name(chosen)
+        height, width = ws.total_height or 0, ws.total_width or 0
+        if height > config.max_rows + HEADER_SCAN_ROWS:
+            _too_big(label, height, config)
+        if height * width > config.max_cells:
+            _too_big(label, height, config, cells=height * width)
+        rows = ws.to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"the workbook cannot be read ({type(exc).__name__})", file=label,
+                         expected="an .xlsx workbook saved by Excel",
+                         advice="Open it in Excel and save it again") from None
+    finally:
+        wb.close()
+    table = _from_grid(rows, f"{label} [{chosen}]" if len(names) > 1 else label, config)
+    table.label = label
+    table.notes.append(("Sheet read", 0, chosen))
+    return table
+
+
+def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str) -> str:
+    if not names:
+        raise InputError("the workbook has no sheets", file=label, expected="a sheet of deals")
+    if sheet is not None:
+        for n in names:
+            if n == sheet or n.strip().lower() == sheet.strip().lower():
+                return n
+        raise InputError(f"no sheet named '{sheet}'", file=label,
+                         expected="one of the sheets " + ", ".join(f"'{n}'" for n in names))
+    for n in names:
+        if n.strip().lower() == "deals":
+            return n
+    known = known_headers()
+    for n in names:
+        try:
+            head = wb.get_sheet_by_name(n).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+        except Exception:  # an unreadable sheet is simply not chosen
+            continue
+        for row in head:
+            if sum(any(v in known for v in header_variants(c)) for c in row if isinstance(c, str)) >= 2:
+                return n
+    return names[0]
+
+
+# ----------------------------------------------------------------------- json
+
+def _read_json(path: Path, config: Config, label: str) -> RawTable:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"not valid JSON ({exc.__class__.__name__} at "
+                         f"{getattr(exc, 'lineno', '?')}:{getattr(exc, 'colno', '?')})", file=label,
+                         expected="a list of deals, or an object with a \"deals\" list") from None
+    if isinstance(data, dict):
+        for key in ("deals", "opportunities", "data", "records", "results"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+    if not isinstance(data, list):
+        raise InputError("the JSON holds no list of deals", file=label,
+                         expected="a list of deals, or an object with a \"deals\" list")
+    return _from_records(data, label, config)
+
+
+def _account_header(key: str) -> str:
+    k = normalize_header(key)
+    if k in ("name", "accountname", "company", "companyname"):
+        return "Account Name"
+    if k in ("revenue", "annualrevenue"):
+        return "Account Revenue"
+    if k in ("id", "accountid"):
+        return "Account ID"
+    return f"Account {key}"
+
+
+def _from_records(records: list[Any], label: str, config: Config) -> RawTable:
+    """Legacy nested JSON deals (``account`` object, ``contacts`` list) -> RawTable."""
+    if not records:
+        raise InputError("the JSON list of deals is empty", file=label,
+                         expected="at least one deal")
+    if len(records) > config.max_rows:
+        _too_big(label, len(records), config)
+    flat: list[dict[str, Any]] = []
+    contacts: list[dict[str, Any]] = []
+    for n, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            raise InputError(f"deal number {n} is not an object", file=label,
+                             expected="each deal as {\"deal_id\": ..., \"outcome\": ...}")
+        row: dict[str, Any] = {}
+        nested: list[Any] = []
+        for key, value in rec.items():
+            if isinstance(value, dict) and normalize_header(key) in ("account", "company",
+                                                                      "organization"):
+                for k2, v2 in value.items():
+                    if not isinstance(v2, (dict, list)):
+                        row[_account_header(k2)] = v2
+            elif isinstance(value, list) and normalize_header(key) in ("contacts", "contactroles",
+                                                                        "buyers", "stakeholders"):
+                nested = value
+            elif isinstance(value, list):
+                row[key] = "; ".join(str(v) for v in value if not isinstance(v, (dict, list)))
+            elif not isinstance(value, dict):
+                row[key] = value
+        flat.append(row)
+        for c in nested:
+            if isinstance(c, dict):
+                contacts.append({"__deal_row__": n, **{k: v for k, v in c.items()
+                                                        if not isinstance(v, (dict, list))}})
+    frame = pd.DataFrame.from_records(flat)
+    frame = frame.astype(object).where(frame.notna(), None)
+    nested_frame = pd.DataFrame.from_records(contacts) if contacts else None
+    return RawTable(_tidy_headers(frame, label), label, nested_contacts=nested_frame,
+                    data_row_offset=1)

@@ -7,6 +7,9 @@ writers put everything in the same place and neither decides layout.
 
 Number formats are named, not Excel codes, so a writer maps them once
 (see ``EXCEL_FORMATS``).
+
+Positions are 1-based sheet coordinates: ``row=1, col=1`` is cell A1 (as in
+openpyxl's ``ws.cell(row, col)`` and xlwings' ``sheet.range((row, col))``).
 """
 
 from __future__ import annotations
@@ -87,6 +90,11 @@ class Table:
     color_scales: tuple[str, ...] = ()
     verdict_column: str | None = None
     widths: dict[str, float] = field(default_factory=dict)
+    #: per-cell overrides of ``formats``: (0-based frame row, column) -> named format
+    #: (tblSummary's Value column mixes counts, rates, amounts and days)
+    cell_formats: dict[tuple[int, str], Fmt] = field(default_factory=dict)
+    #: columns whose text wraps (long sentences such as Recommendation, Evidence)
+    wrap: tuple[str, ...] = ()
 
     @property
     def last_row(self) -> int:
@@ -129,13 +137,17 @@ class Chart:
 
 @dataclass(frozen=True)
 class Note:
-    """A paragraph of plain text (wrapped across ``width`` columns)."""
+    """A paragraph of plain text (wrapped across ``width`` columns).
+
+    ``style``: "note" (small grey "how to read" text), "finding" (a summary sentence),
+    "warning", or "heading" (a section heading such as "Key findings").
+    """
 
     row: int
     col: int
     text: str
     width: int = 8
-    style: Literal["note", "finding", "warning"] = "note"
+    style: Literal["note", "finding", "warning", "heading"] = "note"
 
 
 Block = Title | Kpis | Table | Chart | Note

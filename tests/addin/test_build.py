@@ -1,0 +1,155 @@
+"""The add-in is built from the installed xlwings template by editing zip entries."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import defusedxml.ElementTree as DET
+import pytest
+
+from winloss_xl.errors import InputError
+from winloss_xl.excel import xlam
+from winloss_xl.excel.addin import build_addin
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+CUI = "{http://schemas.microsoft.com/office/2006/01/customui}"
+INTERPRETER = "/opt/analyst env/bin/python3"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    return build_addin(tmp_path_factory.mktemp("addin"), INTERPRETER)
+
+
+def conf_sheet(path: Path) -> dict[str, object]:
+    """Column A keys (A1 down to the first blank) -> column B values, as the VBA reads them."""
+    with zipfile.ZipFile(path) as z:
+        wb = DET.fromstring(z.read("xl/workbook.xml"))
+        names = [s.get("name") for s in wb.iterfind("m:sheets/m:sheet", NS)]
+        assert names == ["myaddin.conf"]
+        sst = [("".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")))
+               for si in DET.fromstring(z.read("xl/sharedStrings.xml")).iterfind("m:si", NS)]
+        sheet = DET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    cells: dict[str, object] = {}
+    for c in sheet.iter(f"{{{NS['m']}}}c"):
+        v = c.find("m:v", NS)
+        if v is None:
+            continue
+        if c.get("t") == "s":
+            cells[c.get("r")] = sst[int(v.text)]
+        elif c.get("t") == "b":
+            cells[c.get("r")] = v.text == "1"
+        else:
+            cells[c.get("r")] = v.text
+    conf: dict[str, object] = {}
+    row = 1
+    while cells.get(f"A{row}"):
+        key = str(cells[f"A{row}"]).upper()
+        assert key not in conf, "the VBA's Dictionary.Add fails on a repeated key"
+        conf[key] = cells.get(f"B{row}")
+        row += 1
+    return conf
+
+
+def test_file_name_and_valid_zip(built: Path) -> None:
+    assert built.name == "winloss_xl.xlam"
+    with zipfile.ZipFile(built) as z:
+        assert z.testzip() is None
+
+
+def test_every_entry_copied_with_its_metadata(built: Path) -> None:
+    with zipfile.ZipFile(xlam.template_path()) as t, zipfile.ZipFile(built) as b:
+        ti, bi = t.infolist(), b.infolist()
+        assert [i.filename for i in ti] == [i.filename for i in bi]
+        for a, c in zip(ti, bi):
+            assert (a.date_time, a.compress_type, a.external_attr, a.create_system) == (
+                c.date_time, c.compress_type, c.external_attr, c.create_system), a.filename
+
+
+def test_untouched_parts_are_byte_identical(built: Path) -> None:
+    with zipfile.ZipFile(xlam.template_path()) as t, zipfile.ZipFile(built) as b:
+        for part in ("xl/vbaProject.bin", "_rels/.rels", "[Content_Types].xml"):
+            assert t.read(part) == b.read(part), part
+        # the ribbon relationship (2007 extensibility type) is still there
+        assert b"2007/relationships/ui/extensibility" in b.read("_rels/.rels")
+
+
+def test_ribbon_has_win_loss_tab_and_analyze_button(built: Path) -> None:
+    with zipfile.ZipFile(built) as z:
+        ui = DET.fromstring(z.read("customUI/customUI.xml"))
+    tabs = list(ui.iter(f"{CUI}tab"))
+    assert [t.get("label") for t in tabs] == ["Win/Loss"]
+    buttons = list(tabs[0].iter(f"{CUI}button"))
+    assert [(b.get("label"), b.get("onAction")) for b in buttons] == [
+        ("Analyze", "RibbonMyAddin.RunMain")]
+
+
+def test_settings_sheet(built: Path) -> None:
+    conf = conf_sheet(built)
+    assert conf["UDF MODULES"] == "winloss_xl.excel.udfs"
+    assert conf["INTERPRETER_WIN"] == INTERPRETER
+    assert conf["INTERPRETER_MAC"] == INTERPRETER
+    # anything but the text "true" keeps the workbook's folder off sys.path
+    assert conf["ADD_WORKBOOK_TO_PYTHONPATH"] is False
+    assert str(conf["ADD_WORKBOOK_TO_PYTHONPATH"]).lower() != "true"
+
+
+def test_all_xml_parts_are_well_formed(built: Path) -> None:
+    with zipfile.ZipFile(built) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                DET.fromstring(z.read(name))
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    # the prefix mc:Ignorable names is still declared
+    assert 'mc:Ignorable="x14ac"' in sheet and "xmlns:x14ac=" in sheet
+
+
+def test_records_the_xlwings_version(built: Path) -> None:
+    import xlwings
+
+    info = xlam.built_info(built)
+    assert info == {"xlwings": xlwings.__version__, "interpreter": INTERPRETER}
+
+
+def test_vba_still_holds_run_main(built: Path) -> None:
+    from oletools.olevba import VBA_Parser
+
+    with zipfile.ZipFile(built) as z:
+        data = z.read("xl/vbaProject.bin")
+    parser = VBA_Parser("vbaProject.bin", data=data)
+    try:
+        modules = {name: code for _f, _s, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    ribbon = modules["RibbonMyAddin.bas"]
+    assert re.search(r"Sub RunMain\(control As IRibbonControl\)", ribbon)
+    assert ".main()" in ribbon and "ThisWorkbook.Name" in ribbon
+    import xlwings
+
+    assert f'XLWINGS_VERSION As String = "{xlwings.__version__}"' in modules["xlwings.bas"]
+    assert 'PROJECT_NAME As String = "myaddin"' in modules["xlwings.bas"]
+
+
+def test_wrong_file_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"winloss_xl\.xlam"):
+        build_addin(tmp_path / "WinLoss.xlam", INTERPRETER)
+
+
+def test_build_is_deterministic(tmp_path: Path, built: Path) -> None:
+    again = build_addin(tmp_path, INTERPRETER)
+    assert again.read_bytes() == built.read_bytes()
+
+
+def test_interpreter_with_xml_characters(tmp_path: Path) -> None:
+    odd = r"C:\Users\O'Brien & Co <x>\venv\Scripts\python.exe"
+    out = build_addin(tmp_path, odd)
+    assert conf_sheet(out)["INTERPRETER_WIN"] == odd
+    assert xlam.built_info(out)["interpreter"] == odd
+
+
+def test_no_xlwings_content_in_repo() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    tracked = [p for p in repo.rglob("*.xlam") if ".git" not in p.parts and "venv" not in p.parts]
+    assert tracked == []

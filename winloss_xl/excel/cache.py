@@ -1,0 +1,68 @@
+"""A small, bounded, content-keyed LRU cache for the formulas.
+
+Excel recalculates every formula that reads a range whenever the range changes, and a
+sheet may hold many formulas over the same ``Deals!A1:P900``. Keying by a hash of the
+*values* (not by address) means: same values -> no re-parse; any edit -> a new key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def content_key(values: Any, *settings: Hashable) -> Hashable:
+    """A key for a 2-D list of cell values (plus plain settings) that changes with any edit.
+
+    Python's own tuple hash runs in C over every cell (about 30 ms for 50,000 x 16 cells),
+    far faster than serialising the range; a 64-bit hash plus the shape keeps collisions
+    out of reach for a cache of a few entries. Values Python treats as equal (1 and 1.0)
+    share a key, which cannot change a result: ingestion reads them the same way.
+    """
+    rows = values if isinstance(values, (list, tuple)) else [[values]]
+    width = max((len(r) for r in rows if isinstance(r, (list, tuple))), default=0)
+    try:
+        digest: Hashable = hash(tuple(map(tuple, rows)))
+    except TypeError:  # a 1-D row or an unhashable cell: fall back to a serialised digest
+        digest = hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=20).hexdigest()
+    return (len(rows), width, digest, settings)
+
+
+class LRUCache:
+    """Thread-safe LRU of at most ``maxsize`` entries."""
+
+    def __init__(self, maxsize: int = 16) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+        value = compute()  # outside the lock: a slow parse must not block other lookups
+        with self._lock:
+            self.misses += 1
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)

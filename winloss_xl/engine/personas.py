@@ -1,26 +1,78 @@
 """Buyer personas: who is in the deals we win, compared with the deals we lose.
 
-Placeholder until the personas issue lands: returns the contract tables with no rows.
+``persona_analysis(deals, contacts, config)`` reads each contact's title as a persona
+(:mod:`winloss_xl.engine.titles`), then compares, for every persona, the deals that
+have one with the deals that do not (each deal counts once per persona), and the
+win rate by the size of the buying committee.
+
+Tables (``PersonaResult.tables``):
+
+- ``tblPersonas``: the contract columns (DESIGN.md), then ``CI low``, ``CI high``
+  (Wilson interval of "Win rate with"), ``p-value`` and ``Recommendation``.
+  Sorted by evidence (q-value, then p-value, then deals), then persona label.
+- ``tblCommittee``: win rate by the number of contacts recorded on a deal, in bands
+  "1", "2", "3", "4+" ("0" too when some deals have none); the contract columns,
+  then ``Lost``, ``Share of wins``, ``Lift``, ``p-value``, ``Verdict``. Each band is
+  tested against the other deals; q-values are Benjamini-Hochberg over the bands.
+- ``tblCommitteeSeniority``: the second committee view, by the number of distinct
+  seniority levels among a deal's contacts (titles of unknown level not counted);
+  first column ``Seniorities on deal``, the other columns as tblCommittee.
+- ``tblDecisionMakers``: who the decision makers are in won deals, most common first,
+  up to five personas (``Pattern`` "Persona") and the seniority levels (``Pattern``
+  "Seniority"), each with its lift and q-value.
+
+When only won deals carry contacts (the legacy nested JSON), comparison is
+impossible: the tables give frequencies among wins only, win rates, lifts and
+q-values are empty, the Verdict is "Frequency only", ``frequency_only`` is True and
+there are no findings. Contacts carry no names or emails here, and none are added.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from ..schema import Config
+from .. import stats
+from ..schema import OUTCOME_LOST, OUTCOME_WON, Config
+from . import titles as tt
 from .analysis import Finding
+
+AREA = "Personas"
+FREQUENCY_ONLY = "Frequency only"
+#: Most decision-maker personas listed in tblDecisionMakers.
+TOP_DECISION_MAKERS = 5
 
 PERSONA_COLUMNS = ["Persona", "Seniority", "Function", "Deals with", "Won with", "Lost with",
                    "Share of wins", "Share of losses", "Win rate with", "Win rate without",
                    "Lift", "q-value", "Verdict", "Typical role"]
+PERSONA_EXTRA_COLUMNS = ["CI low", "CI high", "p-value", "Recommendation"]
 COMMITTEE_COLUMNS = ["Contacts on deal", "Deals", "Won", "Win rate", "CI low", "CI high", "q-value"]
+COMMITTEE_EXTRA_COLUMNS = ["Lost", "Share of wins", "Lift", "p-value", "Verdict"]
+SENIORITY_VIEW_FIRST = "Seniorities on deal"
+DECISION_MAKER_COLUMNS = ["Pattern", "Decision maker", "Won with", "Share of wins", "Deals with",
+                          "Lost with", "Share of losses", "Win rate with", "Win rate without", "Lift",
+                          "CI low", "CI high", "p-value", "q-value", "Verdict"]
+
+_BANDS = ("0", "1", "2", "3", "4+")
+
+_RECOMMENDATIONS = {
+    stats.STRONG: "Engage early: win rate higher when present",
+    stats.POOR: "Review: win rate lower when present",
+    stats.LEANING_STRONG: "Test further",
+    stats.LEANING_POOR: "Test further",
+    stats.IN_LINE: "No action: win rate as usual",
+    stats.TOO_FEW: "Too few deals to judge",
+    FREQUENCY_ONLY: "Frequency among wins only, not a driver",
+}
 
 
 @dataclass
 class PersonaResult:
-    """Persona tables (tblPersonas, tblCommittee, tblDecisionMakers), notes and findings."""
+    """Persona tables (tblPersonas, tblCommittee, tblCommitteeSeniority, tblDecisionMakers),
+    notes, findings, and whether only frequencies among wins could be given."""
 
     tables: dict[str, pd.DataFrame]
     notes: dict[str, str] = field(default_factory=dict)
@@ -28,10 +80,407 @@ class PersonaResult:
     frequency_only: bool = False
 
 
-def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame, config: Config) -> PersonaResult:
-    """Persona and buying-committee tables for the closed ``deals`` and their ``contacts``."""
-    return PersonaResult(
-        tables={"tblPersonas": pd.DataFrame(columns=PERSONA_COLUMNS),
-                "tblCommittee": pd.DataFrame(columns=COMMITTEE_COLUMNS)},
-        notes={"tblPersonas": "No contacts were given, so there are no personas to compare."},
+def persona_columns() -> list[str]:
+    return PERSONA_COLUMNS + PERSONA_EXTRA_COLUMNS
+
+
+def committee_columns(first: str = "Contacts on deal") -> list[str]:
+    return [first, *COMMITTEE_COLUMNS[1:], *COMMITTEE_EXTRA_COLUMNS]
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    """Every persona table with its columns and no rows."""
+    return {
+        "tblPersonas": pd.DataFrame(columns=persona_columns()),
+        "tblCommittee": pd.DataFrame(columns=committee_columns()),
+        "tblCommitteeSeniority": pd.DataFrame(columns=committee_columns(SENIORITY_VIEW_FIRST)),
+        "tblDecisionMakers": pd.DataFrame(columns=DECISION_MAKER_COLUMNS),
+    }
+
+
+def _empty_result(note: str) -> PersonaResult:
+    tables = empty_tables()
+    return PersonaResult(tables=tables, notes=dict.fromkeys(tables, note))
+
+
+# ------------------------------------------------------------------------ main entry
+
+def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
+                     config: Config) -> PersonaResult:
+    """Persona and buying-committee tables for the closed ``deals`` and their ``contacts``.
+
+    ``deals`` needs ``deal_id`` and ``outcome`` ("won"/"lost"; other outcomes are
+    ignored); ``contacts`` has ``deal_id``, ``title``, ``role`` and optionally
+    ``department`` and ``seniority`` (raw text). Contacts of deals not in ``deals``
+    are ignored.
+    """
+    closed = deals.loc[deals["outcome"].isin([OUTCOME_WON, OUTCOME_LOST]), ["deal_id", "outcome"]]
+    closed = closed.drop_duplicates("deal_id")
+    if contacts is None or len(contacts) == 0 or len(closed) == 0:
+        return _empty_result("No contacts were given, so there are no personas to compare.")
+    ids = pd.Index(closed["deal_id"].astype(str).to_numpy(dtype=object))
+    linked = contacts[contacts["deal_id"].notna()]
+    pos = ids.get_indexer(linked["deal_id"].astype(str).to_numpy(dtype=object))
+    keep = pos >= 0
+    if not keep.any():
+        return _empty_result("No contacts were given for the won or lost deals, so there are "
+                             "no personas to compare.")
+    linked = linked[keep]
+    pos = pos[keep].astype("int64")
+    won = (closed["outcome"] == OUTCOME_WON).to_numpy()
+    ctx = _Context(
+        n=len(closed), won=won, total_won=int(won.sum()), config=config,
+        frequency_only=not bool((~won[pos]).any()),
     )
+    info = tt.classify_contacts(linked)
+
+    personas, persona_note = _persona_table(ctx, pos, info)
+    committee = _committee_table(ctx, np.bincount(pos, minlength=ctx.n), "Contacts on deal")
+    sen_codes = pd.Categorical(info["seniority"], categories=list(tt.SENIORITIES)).codes
+    known = sen_codes >= 0
+    levels = _distinct_per_deal(pos[known], sen_codes[known].astype("int64"), len(tt.SENIORITIES),
+                                ctx.n)
+    by_seniority = _committee_table(ctx, levels, SENIORITY_VIEW_FIRST)
+    decision_makers, dm_note = _decision_maker_table(ctx, pos, info)
+
+    notes = {"tblPersonas": persona_note}
+    if ctx.frequency_only:
+        why = ("there are no lost deals" if ctx.total_lost == 0
+               else "only won deals carry contacts")
+        notes["tblCommittee"] = (f"Counts only: {why}, so win rates by the number of contacts "
+                                 "cannot be compared.")
+        notes["tblCommitteeSeniority"] = (f"Counts only: {why}, so win rates by the number of "
+                                          "seniority levels cannot be compared.")
+    else:
+        notes["tblCommittee"] = (
+            "Contacts on deal counts the contacts recorded on each won or lost deal; each band "
+            "is tested against the other deals (Fisher's exact test, Benjamini-Hochberg q-values).")
+        notes["tblCommitteeSeniority"] = (
+            "Seniorities on deal counts the distinct seniority levels (C-level, VP, Director, "
+            "Manager, Individual contributor) among a deal's contacts; titles of unknown level "
+            "are not counted.")
+    notes["tblDecisionMakers"] = dm_note
+
+    findings: list[Finding] = []
+    if not ctx.frequency_only:
+        findings += _persona_findings(ctx, personas)
+        findings += _committee_findings(ctx, committee, seniority_view=False)
+        findings += _committee_findings(ctx, by_seniority, seniority_view=True)
+        findings.sort(key=lambda f: (-f.strength, f.sentence))
+    return PersonaResult(
+        tables={"tblPersonas": personas, "tblCommittee": committee,
+                "tblCommitteeSeniority": by_seniority, "tblDecisionMakers": decision_makers},
+        notes=notes, findings=findings, frequency_only=ctx.frequency_only,
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    n: int
+    won: np.ndarray
+    total_won: int
+    config: Config
+    frequency_only: bool
+
+    @property
+    def total_lost(self) -> int:
+        return self.n - self.total_won
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _presence(pos: np.ndarray, codes: np.ndarray, n_codes: int, won: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Deals with and won deals with each code, each deal counted once per code."""
+    if n_codes == 0:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    pairs = np.unique(pos * n_codes + codes)
+    deal = pairs // n_codes
+    code = pairs % n_codes
+    deals_with = np.bincount(code, minlength=n_codes).astype("int64")
+    won_with = np.bincount(code[won[deal]], minlength=n_codes).astype("int64")
+    return deals_with, won_with
+
+
+def _distinct_per_deal(pos: np.ndarray, codes: np.ndarray, n_codes: int, n_deals: int) -> np.ndarray:
+    """Number of distinct codes on each deal."""
+    if len(pos) == 0:
+        return np.zeros(n_deals, dtype="int64")
+    pairs = np.unique(pos * n_codes + codes)
+    return np.bincount(pairs // n_codes, minlength=n_deals)
+
+
+def _share(part, whole: int) -> np.ndarray:
+    part = np.asarray(part, dtype="float64")
+    return part / whole if whole else np.full(part.shape, np.nan)
+
+
+def _rate_without(won_with, deals_with, ctx: _Context) -> np.ndarray:
+    rest_n = ctx.n - np.asarray(deals_with, dtype="float64")
+    rest_won = ctx.total_won - np.asarray(won_with, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(rest_n > 0, rest_won / np.where(rest_n > 0, rest_n, 1), np.nan)
+
+
+def _tested(ctx: _Context, labels, won_with, deals_with) -> pd.DataFrame:
+    """stats.segment_table (with vs without) or, when frequency only, the same columns empty."""
+    cfg = ctx.config
+    if not ctx.frequency_only:
+        return stats.segment_table(labels, won_with, deals_with, total_won=ctx.total_won,
+                                   total_n=ctx.n, min_deals=cfg.min_deals, fdr=cfg.fdr,
+                                   confidence=cfg.confidence)
+    k = np.asarray(won_with, dtype="int64")
+    m = np.asarray(deals_with, dtype="int64")
+    nan = np.full(len(k), np.nan)
+    return pd.DataFrame({"Segment": list(labels), "Deals": m, "Won": k, "Lost": nan,
+                         "Win rate": nan, "CI low": nan, "CI high": nan, "Lift": nan,
+                         "p-value": nan, "q-value": nan, "Verdict": [FREQUENCY_ONLY] * len(k)})
+
+
+def _evidence_order(table: pd.DataFrame, label: str, count: str, won: str) -> pd.DataFrame:
+    """Sort by q-value, p-value, deals (most first), then label; frequency tables by wins."""
+    if table["q-value"].notna().any():
+        keys = pd.DataFrame({
+            "untested": table["q-value"].isna(), "q": table["q-value"], "p": table["p-value"],
+            "n": -table[count], "label": table[label]})
+        order = keys.sort_values(["untested", "q", "p", "n", "label"], kind="mergesort").index
+    else:
+        keys = pd.DataFrame({"w": -table[won], "n": -table[count], "label": table[label]})
+        order = keys.sort_values(["w", "n", "label"], kind="mergesort").index
+    return table.loc[order].reset_index(drop=True)
+
+
+# -------------------------------------------------------------------------- personas
+
+def _persona_table(ctx: _Context, pos: np.ndarray, info: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    codes, labels = pd.factorize(info["persona"].to_numpy(dtype=object))
+    labels = list(labels)
+    n_codes = len(labels)
+    deals_with, won_with = _presence(pos, codes.astype("int64"), n_codes, ctx.won)
+    first_row = np.unique(codes, return_index=True)[1]
+    seniority = info["seniority"].to_numpy(dtype=object)[first_row]
+    function = info["function"].to_numpy(dtype=object)[first_row]
+
+    role_codes = pd.Categorical(info["role"], categories=list(tt.ROLES)).codes.astype("int64")
+    role_codes[role_codes < 0] = tt.ROLES.index(tt.OTHER_ROLE)
+    n_roles = len(tt.ROLES)
+    counts = np.bincount(codes * n_roles + role_codes, minlength=n_codes * n_roles)
+    counts = counts.reshape(n_codes, n_roles)
+    best = counts.argmax(axis=1)
+    best_share = counts[np.arange(n_codes), best] / counts.sum(axis=1)
+    typical = [f"{tt.role_label(tt.ROLES[b])} ({s:.0%})" for b, s in zip(best, best_share)]
+
+    seg = _tested(ctx, labels, won_with, deals_with)
+    freq = ctx.frequency_only
+    lost_with = deals_with - won_with
+    nan = np.full(n_codes, np.nan)
+    table = pd.DataFrame({
+        "Persona": labels,
+        "Seniority": seniority,
+        "Function": function,
+        "Deals with": deals_with,
+        "Won with": won_with,
+        "Lost with": nan if freq else lost_with,
+        "Share of wins": _share(won_with, ctx.total_won),
+        "Share of losses": nan if freq else _share(lost_with, ctx.total_lost),
+        "Win rate with": seg["Win rate"].to_numpy(),
+        "Win rate without": nan if freq else _rate_without(won_with, deals_with, ctx),
+        "Lift": seg["Lift"].to_numpy(),
+        "q-value": seg["q-value"].to_numpy(),
+        "Verdict": seg["Verdict"].to_numpy(dtype=object),
+        "Typical role": typical,
+        "CI low": seg["CI low"].to_numpy(),
+        "CI high": seg["CI high"].to_numpy(),
+        "p-value": seg["p-value"].to_numpy(),
+    })
+    table["Recommendation"] = [_RECOMMENDATIONS[v] for v in table["Verdict"]]
+    table = _evidence_order(table, "Persona", "Deals with", "Won with")
+
+    unreadable = int(info["persona"].eq(tt.OTHER).sum())
+    tail = (f" {unreadable} contact(s) had a title that could not be read and count as Other."
+            if unreadable else "")
+    if freq:
+        why = ("There are no lost deals" if ctx.total_lost == 0
+               else "Only won deals carry contacts (no lost deal has any)")
+        note = (f"Frequency only: {why}, so these are shares among wins and say nothing about "
+                "what wins deals; no win rates, lifts or tests are given." + tail)
+    else:
+        tested = int(table["p-value"].notna().sum())
+        note = (f"Each deal counts once per persona; win rates with and without a persona are "
+                f"compared with Fisher's exact test and q-values are Benjamini-Hochberg over the "
+                f"{tested} personas tested (significant at q <= {ctx.config.fdr:g}); personas in "
+                f"fewer than {ctx.config.min_deals} deals are not tested." + tail)
+    return table, note
+
+
+def _fmt_q(q: float) -> str:
+    return f"{q:.3f}" if q >= 0.001 else f"{q:.1e}"
+
+
+def _strength(q: float) -> float:
+    return -math.log10(max(q, 1e-300)) if not math.isnan(q) else 0.0
+
+
+def _persona_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
+    out = []
+    conf = ctx.config.confidence
+    for row in table.to_dict("records"):
+        verdict = row["Verdict"]
+        if verdict not in (stats.STRONG, stats.POOR, stats.LEANING_STRONG, stats.LEANING_POOR):
+            continue
+        if row["Persona"] == tt.OTHER:
+            continue  # unreadable titles are not a persona anyone can target
+        who = row["Persona"]
+        wr, wo, q = row["Win rate with"], row["Win rate without"], row["q-value"]
+        role = str(row["Typical role"]).split(" (")[0].lower()
+        compare = f"{wr:.0%} of the time, against {wo:.0%} without"
+        if verdict == stats.STRONG:
+            as_role = f", typically as {role}" if role != tt.OTHER_ROLE else ""
+            sentence = f"Deals involving {who} were won {compare}; engage {who} early{as_role}."
+        elif verdict == stats.POOR:
+            sentence = (f"Deals involving {who} were won {compare}; review why these deals are "
+                        "lost more often.")
+        else:
+            lean = "winning" if verdict == stats.LEANING_STRONG else "losing"
+            sentence = (f"Deals involving {who} lean towards {lean} ({wr:.0%} against {wo:.0%} "
+                        "without), but the evidence is not yet conclusive; test further.")
+        evidence = (f"{row['Deals with']} deals with {who}, {row['Won with']} won; win rate {wr:.0%} "
+                    f"({conf:.0%} CI {row['CI low']:.0%}-{row['CI high']:.0%}) vs {wo:.0%} without; "
+                    f"lift {row['Lift']:.2f}; q = {_fmt_q(q)}")
+        out.append(Finding(area=AREA, sentence=sentence, evidence=evidence, strength=_strength(q),
+                           significant=verdict in (stats.STRONG, stats.POOR)))
+    return out
+
+
+# ------------------------------------------------------------------------- committee
+
+def _committee_table(ctx: _Context, per_deal: np.ndarray, first: str) -> pd.DataFrame:
+    band = np.minimum(per_deal, len(_BANDS) - 1)
+    n = np.bincount(band, minlength=len(_BANDS))
+    k = np.bincount(band[ctx.won], minlength=len(_BANDS))
+    shown = [i for i in range(len(_BANDS)) if i > 0 or n[0] > 0]
+    labels = [_BANDS[i] for i in shown]
+    seg = _tested(ctx, labels, k[shown], n[shown])
+    table = pd.DataFrame({
+        first: labels,
+        "Deals": n[shown].astype("int64"),
+        "Won": k[shown].astype("int64"),
+        "Win rate": seg["Win rate"].to_numpy(),
+        "CI low": seg["CI low"].to_numpy(),
+        "CI high": seg["CI high"].to_numpy(),
+        "q-value": seg["q-value"].to_numpy(),
+        "Lost": (n[shown] - k[shown]).astype("int64"),
+        "Share of wins": _share(k[shown], ctx.total_won),
+        "Lift": seg["Lift"].to_numpy(),
+        "p-value": seg["p-value"].to_numpy(),
+        "Verdict": seg["Verdict"].to_numpy(dtype=object),
+    })
+    if ctx.frequency_only:
+        table["Lost"] = np.nan
+    return table
+
+
+def _band_words(band: str, seniority_view: bool) -> str:
+    count = "4 or more" if band == "4+" else band
+    if seniority_view:
+        return f"contacts at {count} seniority level{'' if band == '1' else 's'}"
+    return f"{count} contact{'' if band == '1' else 's'} recorded"
+
+
+def _committee_findings(ctx: _Context, table: pd.DataFrame, *, seniority_view: bool) -> list[Finding]:
+    out = []
+    first = table.columns[0]
+    conf = ctx.config.confidence
+    more = ("reach more levels of the buyer's organisation" if seniority_view
+            else "involve more people on each deal (multi-threading)")
+    for row in table.to_dict("records"):
+        band, verdict = row[first], row["Verdict"]
+        if band == "0" or verdict not in (stats.STRONG, stats.POOR, stats.LEANING_STRONG,
+                                          stats.LEANING_POOR):
+            continue  # "0" reflects record keeping more than the buying committee
+        rest_n = ctx.n - row["Deals"]
+        rest = (ctx.total_won - row["Won"]) / rest_n if rest_n else float("nan")
+        wr, q = row["Win rate"], row["q-value"]
+        what = _band_words(band, seniority_view)
+        higher = _BANDS.index(band) >= 2
+        strong = verdict in (stats.STRONG, stats.LEANING_STRONG)
+        action = more if strong == higher else "review what sets these deals apart"
+        if verdict in (stats.STRONG, stats.POOR):
+            sentence = (f"Deals with {what} were won {wr:.0%} of the time, against {rest:.0%} "
+                        f"for other deals; {action}.")
+        else:
+            lean = "winning" if strong else "losing"
+            sentence = (f"Deals with {what} lean towards {lean} ({wr:.0%} against {rest:.0%} for "
+                        "other deals), but the evidence is not yet conclusive; test further.")
+        evidence = (f"{first} {band}: {row['Deals']} deals, {row['Won']} won; win rate {wr:.0%} "
+                    f"({conf:.0%} CI {row['CI low']:.0%}-{row['CI high']:.0%}) vs {rest:.0%} for "
+                    f"other deals; lift {row['Lift']:.2f}; q = {_fmt_q(q)}")
+        out.append(Finding(area=AREA, sentence=sentence, evidence=evidence, strength=_strength(q),
+                           significant=verdict in (stats.STRONG, stats.POOR)))
+    return out
+
+
+# ------------------------------------------------------------------- decision makers
+
+def _decision_maker_table(ctx: _Context, pos: np.ndarray, info: pd.DataFrame
+                          ) -> tuple[pd.DataFrame, str]:
+    is_dm = (info["role"] == tt.DECISION_MAKER).to_numpy()
+    if not is_dm.any():
+        return (pd.DataFrame(columns=DECISION_MAKER_COLUMNS),
+                "No contact is marked as a decision maker (or economic buyer, approver, signer).")
+    parts = []
+    for pattern, column, unknown in (("Persona", "persona", tt.OTHER),
+                                     ("Seniority", "seniority", tt.OTHER)):
+        values = info[column].to_numpy(dtype=object)[is_dm]
+        keep = values != unknown
+        if not keep.any():
+            continue
+        codes, labels = pd.factorize(values[keep])
+        deals_with, won_with = _presence(pos[is_dm][keep], codes.astype("int64"), len(labels),
+                                         ctx.won)
+        seg = _tested(ctx, list(labels), won_with, deals_with)
+        freq = ctx.frequency_only
+        part = pd.DataFrame({
+            "Pattern": pattern,
+            "Decision maker": list(labels),
+            "Won with": won_with,
+            "Share of wins": _share(won_with, ctx.total_won),
+            "Deals with": deals_with,
+            "Lost with": np.nan if freq else deals_with - won_with,
+            "Share of losses": np.nan if freq else _share(deals_with - won_with, ctx.total_lost),
+            "Win rate with": seg["Win rate"].to_numpy(),
+            "Win rate without": np.nan if freq else _rate_without(won_with, deals_with, ctx),
+            "Lift": seg["Lift"].to_numpy(),
+            "CI low": seg["CI low"].to_numpy(),
+            "CI high": seg["CI high"].to_numpy(),
+            "p-value": seg["p-value"].to_numpy(),
+            "q-value": seg["q-value"].to_numpy(),
+            "Verdict": seg["Verdict"].to_numpy(dtype=object),
+        })
+        part = part.sort_values(["Won with", "Deals with", "Decision maker"],
+                                ascending=[False, False, True], kind="mergesort")
+        parts.append(part.head(TOP_DECISION_MAKERS))
+    if not parts:
+        return (pd.DataFrame(columns=DECISION_MAKER_COLUMNS),
+                "No decision maker has a title that could be read, so there is no pattern to show.")
+    table = pd.concat(parts, ignore_index=True)
+    return table, _decision_maker_note(ctx, table)
+
+
+def _decision_maker_note(ctx: _Context, table: pd.DataFrame) -> str:
+    said = []
+    for pattern in ("Persona", "Seniority"):
+        rows = table[table["Pattern"] == pattern]
+        if rows.empty or rows["Won with"].iloc[0] == 0:
+            continue
+        top = rows.iloc[0]
+        detail = f"in {top['Share of wins']:.0%} of wins"
+        if not ctx.frequency_only and not math.isnan(top["Lift"]):
+            detail += f", lift {top['Lift']:.2f}, {top['Verdict']}"
+        said.append(f"{top['Decision maker']} ({detail})")
+    if not said:
+        return "No won deal names a decision maker."
+    text = "In won deals the decision maker is most often " + " and most often ".join(said) + "."
+    if ctx.frequency_only:
+        text += " Frequency among wins only: lost deals carry no contacts to compare with."
+    return text

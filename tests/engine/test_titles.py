@@ -29,7 +29,7 @@ TITLES = [
     ("President & CEO", "CEO", C, "Executive"),
     ("Founder and CEO", "CEO", C, "Executive"),
     ("Co-Founder & CTO", "CTO", C, "IT / Engineering"),
-    ("C.E.OTH.", "CEO", C, "Executive"),
+    ("C.E.O.", "CEO", C, "Executive"),
     ("chief operating officer", "COO", C, "Operations"),
     ("COO", "COO", C, "Operations"),
     ("Chief Information Officer", "CIO", C, "IT / Engineering"),

@@ -200,6 +200,12 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     cls = cls.loc[keep]
     nd = nd.loc[keep]
     ids = ids_all.loc[keep]
+    # Duplicates are counted once: the first row wins.
+    dup = ids.duplicated(keep="first")
+    if dup.any():
+        quality.add("Duplicate deal IDs", int(dup.sum()),
+                    f"'{id_col}' repeated; first row kept, later rows dropped")
+        frame, cls, nd, ids = frame.loc[~dup], cls.loc[~dup], nd.loc[~dup], ids.loc[~dup]
     if len(frame) == 0:
         raise InputError("no deals left after dropping blank, footer and excluded rows", file=label,
                          column=outcome_desc, expected="rows with a won, lost or open outcome")
@@ -300,14 +306,6 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
         plan.fates[reason_col] = "no decision flag (status reason)"
 
     deals = pd.DataFrame(out, index=frame.index)
-
-    # ---- duplicates (counted once: the first row wins)
-    dup = deals["deal_id"].duplicated(keep="first")
-    if dup.any():
-        quality.add("Duplicate deal IDs", int(dup.sum()),
-                    f"'{id_col}' repeated; first row kept, later rows dropped")
-        deals = deals.loc[~dup]
-        frame = frame.loc[~dup]
 
     # ---- extra dimensions and the column map
     extras: list[str] = []

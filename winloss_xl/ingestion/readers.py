@@ -32,7 +32,7 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 ACCEPTED_EXTENSIONS = (*TEXT_EXTENSIONS, *EXCEL_EXTENSIONS, ".json")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NA_TEXTS = sorted(t for t in BLANK_CELL_TEXTS if t)
+_NA_TEXTS = sorted(BLANK_CELL_TEXTS)
 
 
 @dataclass

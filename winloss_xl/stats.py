@@ -89,14 +89,7 @@ def fisher_vs_rest(won, n, total_won: int, total_n: int) -> np.ndarray:
     Uses the hypergeometric distribution directly so thousands of segments over a
     million deals stay fast; equal to ``scipy.stats.fisher_exact`` (two-sided).
     """
-    k = np.atleast_1d(np.asarray(won, dtype="int64"))
-    m = np.atleast_1d(np.asarray(n, dtype="int64"))
-    out = np.ones(k.shape, dtype="float64")
-    for i, (ki, mi) in enumerate(zip(k, m)):
-        if mi <= 0 or mi >= total_n or total_won in (0, total_n):
-            continue
-        out[i] = _hypergeom_two_sided(int(ki), int(total_n), int(total_won), int(mi))
-    return out
+    return fisher_vs_rest_fast(won, n, total_won, total_n)
 
 
 def _hypergeom_two_sided(k: int, population: int, successes: int, draws: int) -> float:
@@ -239,3 +232,203 @@ def apply_verdicts(table: pd.DataFrame, *, min_deals: int, fdr: float) -> None:
         verdict(int(n), float(lf), float(q), min_deals=min_deals, fdr=fdr)
         for n, lf, q in zip(table["Deals"], table["Lift"], table["q-value"])
     ]
+
+
+# ------------------------------------------------------------------ engine additions
+
+
+def fisher_vs_rest_fast(won, n, total_won, total_n) -> np.ndarray:
+    """Vectorised two-sided Fisher exact p of segments (won, n) vs the rest of a population.
+
+    ``total_won`` and ``total_n`` may be scalars or arrays (one population per
+    segment, e.g. a driver's parent segment). Follows scipy's ``fisher_exact``:
+    p = P(tail containing the observation) + P(opposite tail no more likely
+    than the observation, relative tolerance 1e-7), with the opposite boundary
+    found by bisection over the unimodal hypergeometric pmf; equal to
+    ``scipy.stats.fisher_exact`` within floating-point error.
+    """
+    k = np.atleast_1d(np.asarray(won, dtype="int64"))
+    m = np.atleast_1d(np.asarray(n, dtype="int64"))
+    big_k = np.broadcast_to(np.asarray(total_won, dtype="int64"), k.shape)
+    big_n = np.broadcast_to(np.asarray(total_n, dtype="int64"), k.shape)
+    out = np.ones(k.shape, dtype="float64")
+    ok = (m > 0) & (m < big_n) & (big_k > 0) & (big_k < big_n)
+    if not ok.any():
+        return out
+    k, m, big_k, big_n = k[ok], m[ok], big_k[ok], big_n[ok]
+    dist = _st.hypergeom(big_n, big_k, m)
+    lo = np.maximum(0, m - (big_n - big_k))
+    hi = np.minimum(m, big_k)
+    mode = np.clip(((m + 1) * (big_k + 1)) // (big_n + 2), lo, hi)
+    threshold = dist.logpmf(k) + math.log1p(1e-7)
+    p = np.ones(k.shape, dtype="float64")
+    below = k < mode
+    above = k > mode
+    if below.any():
+        # observed in the left tail: find the smallest x in [mode, hi] with pmf <= observed
+        x = _first_at_or_below(dist, threshold, mode, hi, below, increasing_side=False)
+        left = dist.cdf(k)
+        right = np.where(x <= hi, dist.sf(x - 1), 0.0)
+        p = np.where(below, left + right, p)
+    if above.any():
+        x = _first_at_or_below(dist, threshold, lo, mode, above, increasing_side=True)
+        right = dist.sf(k - 1)
+        left = np.where(x >= lo, dist.cdf(x), 0.0)
+        p = np.where(above, left + right, p)
+    out[ok] = np.clip(p, 0.0, 1.0)
+    return out
+
+
+def _first_at_or_below(dist, threshold, start, stop, active, *, increasing_side: bool):
+    """Bisection on the monotone part of a hypergeometric pmf.
+
+    With ``increasing_side`` False, [start, stop] is the decreasing part
+    (mode..hi): return the smallest x with logpmf(x) <= threshold, or stop + 1.
+    With ``increasing_side`` True, [start, stop] is the increasing part
+    (lo..mode): return the largest x with logpmf(x) <= threshold, or start - 1.
+    """
+    a = start.astype("int64").copy()
+    b = stop.astype("int64").copy()
+    if not increasing_side:
+        # invariant: answer in [a, b + 1]
+        b = b + 1
+        for _ in range(70):
+            live = active & (a < b)
+            if not live.any():
+                break
+            mid = (a + b) // 2
+            hit = dist.logpmf(mid) <= threshold
+            b = np.where(live & hit, mid, b)
+            a = np.where(live & ~hit, mid + 1, a)
+        return a
+    # invariant: answer in [a - 1, b]
+    a = a - 1
+    for _ in range(70):
+        live = active & (a < b)
+        if not live.any():
+            break
+        mid = (a + b + 1) // 2
+        hit = dist.logpmf(mid) <= threshold
+        a = np.where(live & hit, mid, a)
+        b = np.where(live & ~hit, mid - 1, b)
+    return b
+
+
+def poisson_binomial_p(observed: int, probs, counts=None) -> float:
+    """Exact two-sided p that ``observed`` successes arise from independent Bernoulli trials.
+
+    ``probs`` are the success probabilities; ``counts`` (optional) says how many
+    trials share each probability (a deal mix: expected win rate per stratum and
+    deals per stratum). The p-value sums the probability of all outcomes no
+    more likely than the observed one (same rule as Fisher's test).
+
+    >>> round(poisson_binomial_p(3, [0.5], [3]), 4)
+    0.25
+    """
+    p = np.atleast_1d(np.asarray(probs, dtype="float64"))
+    c = np.ones(p.shape, dtype="int64") if counts is None else np.atleast_1d(
+        np.asarray(counts, dtype="int64"))
+    keep = c > 0
+    p, c = p[keep], c[keep]
+    total = int(c.sum())
+    if total == 0:
+        return 1.0
+    pmf = np.array([1.0])
+    for pi, ci in zip(p, c):
+        pmf = np.convolve(pmf, _st.binom.pmf(np.arange(ci + 1), ci, min(max(pi, 0.0), 1.0)))
+    if not 0 <= observed <= total:
+        return 0.0
+    obs = pmf[int(observed)]
+    return float(min(1.0, pmf[pmf <= obs * (1 + 1e-7)].sum()))
+
+
+def expected_wins_p(won, expected, variance) -> np.ndarray:
+    """Two-sided normal-approximation p that actual wins differ from expected wins.
+
+    For many deals the Poisson-binomial count of wins is close to normal with
+    mean ``expected`` (sum of the deals' expected win probabilities) and
+    ``variance`` (sum of p(1-p)); a continuity correction of 0.5 is applied.
+
+    >>> round(float(expected_wins_p(60, 50.0, 25.0)[0]), 4)
+    0.0574
+    """
+    k = np.atleast_1d(np.asarray(won, dtype="float64"))
+    e = np.atleast_1d(np.asarray(expected, dtype="float64"))
+    v = np.atleast_1d(np.asarray(variance, dtype="float64"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.maximum(np.abs(k - e) - 0.5, 0.0) / np.sqrt(v)
+    p = 2 * _st.norm.sf(z)
+    return np.where(v > 0, np.clip(p, 0.0, 1.0), np.where(k == e, 1.0, 0.0))
+
+
+#: Owners with at most this many deals get the exact Poisson-binomial test.
+EXACT_OWNER_LIMIT = 2000
+
+
+def expected_vs_actual_p(won: int, probs, counts) -> float:
+    """p that an owner's wins differ from the wins expected from their deal mix.
+
+    Exact (:func:`poisson_binomial_p`) up to :data:`EXACT_OWNER_LIMIT` deals,
+    normal approximation (:func:`expected_wins_p`) beyond.
+    """
+    p = np.atleast_1d(np.asarray(probs, dtype="float64"))
+    c = np.atleast_1d(np.asarray(counts, dtype="int64"))
+    if int(c.sum()) <= EXACT_OWNER_LIMIT:
+        return poisson_binomial_p(won, p, c)
+    return float(expected_wins_p(won, float((p * c).sum()), float((c * p * (1 - p)).sum()))[0])
+
+
+def auc(scores_won, scores_lost) -> float:
+    """Area under the ROC curve: P(score of a won deal > score of a lost deal), ties 1/2.
+
+    Computed from ranks (the Mann-Whitney U statistic divided by n_won * n_lost).
+
+    >>> auc([0.85, 0.90], [0.50])
+    1.0
+    """
+    w = np.asarray(scores_won, dtype="float64")
+    lo = np.asarray(scores_lost, dtype="float64")
+    w, lo = w[~np.isnan(w)], lo[~np.isnan(lo)]
+    if len(w) == 0 or len(lo) == 0:
+        return float("nan")
+    ranks = _st.rankdata(np.concatenate([w, lo]))
+    u = ranks[: len(w)].sum() - len(w) * (len(w) + 1) / 2
+    return float(u / (len(w) * len(lo)))
+
+
+def auc_p(scores_won, scores_lost) -> float:
+    """Two-sided p that the AUC differs from 0.5 (Mann-Whitney U test)."""
+    w = np.asarray(scores_won, dtype="float64")
+    lo = np.asarray(scores_lost, dtype="float64")
+    w, lo = w[~np.isnan(w)], lo[~np.isnan(lo)]
+    if len(w) == 0 or len(lo) == 0:
+        return float("nan")
+    if np.unique(np.concatenate([w, lo])).size == 1:
+        return 1.0
+    return float(_st.mannwhitneyu(w, lo, alternative="two-sided").pvalue)
+
+
+def mcnemar_p(only_first_right: int, only_second_right: int) -> float:
+    """Exact McNemar p: do two classifiers on the same deals differ in accuracy?
+
+    The arguments are the discordant counts; the test is a two-sided binomial
+    test of one against their sum at 1/2.
+
+    >>> round(mcnemar_p(10, 2), 4)
+    0.0386
+    """
+    b, c = int(only_first_right), int(only_second_right)
+    if b + c == 0:
+        return 1.0
+    return float(_st.binomtest(b, b + c, 0.5).pvalue)
+
+
+def share_exceeds_p(count, total, share: float) -> np.ndarray:
+    """One-sided exact binomial p that a share ``count / total`` exceeds ``share``.
+
+    >>> round(float(share_exceeds_p(8, 10, 0.5)[0]), 4)
+    0.0547
+    """
+    k = np.atleast_1d(np.asarray(count, dtype="int64"))
+    n = np.atleast_1d(np.asarray(total, dtype="int64"))
+    return np.where(n > 0, _st.binom.sf(k - 1, np.maximum(n, 1), share), 1.0)

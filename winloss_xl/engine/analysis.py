@@ -45,6 +45,8 @@ class Finding:
     evidence: str
     strength: float
     significant: bool
+    #: the action this finding supports (tblRecommendations); the sentence is used when empty
+    recommendation: str = ""
 
 
 @dataclass
@@ -84,16 +86,236 @@ class Analysis:
         return hit.iloc[0]
 
 
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
 def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
-    """Run the whole analysis. Implemented in the engine issue."""
-    raise NotImplementedError("engine not built yet")
+    """Run the whole analysis of ``dealset`` (pure: no I/O, deterministic).
+
+    Every table of :data:`CONTRACT_TABLES` is present (with its contract
+    columns, possibly without rows and then with a note in ``notes``), plus
+    tblLossReasonsRaw, tblLossStages (when a lost stage is recorded) and
+    tblTrendCohort (when ``config.trend_by`` is "created").
+    """
+    from . import losses, patterns, qualification, recommend, summary, trend
+    from .personas import persona_analysis
+    from .prepare import prepare
+
+    cfg = config or Config()
+    prep = prepare(dealset, cfg)
+    tables: dict[str, pd.DataFrame] = {}
+    notes: dict[str, str] = dict(prep.notes)
+    sentences: dict[str, str] = {}
+    findings: list[Finding] = []
+    overall = prep.total_won / prep.n if prep.n else float("nan")
+    conf = cfg.confidence
+
+    tables["tblSummary"] = summary.summary_table(prep)
+    sentences["win_rate"] = summary.win_rate_sentence(prep)
+    sentences["lead_rate"] = f"The leading rate is: {summary.LEAD_LABELS[cfg.lead_rate]}."
+    if prep.n == 0:
+        notes["tblSummary"] = "There are no closed (won or lost) deals, so no rates can be computed."
+
+    # patterns, drivers, owners
+    parts = patterns.pattern_tables(prep) if prep.n else []
+    tables["tblPatterns"] = patterns.patterns_table(parts)
+    if not parts:
+        notes["tblPatterns"] = ("No dimension with at least two recorded values was found among the "
+                                "closed deals, so there are no segments to compare.")
+    else:
+        tested = int(tables["tblPatterns"]["p-value"].notna().sum())
+        notes["tblPatterns"] = (
+            f"Each segment is tested against the rest of the closed deals (Fisher exact); q-values are "
+            f"Benjamini-Hochberg corrected over all {tested} tests in this table; significant means "
+            f"q <= {cfg.fdr:g}. Segments under {cfg.min_deals} deals are shown as Too few deals and "
+            "not tested.")
+    if prep.n:
+        drivers, family = patterns.drivers_table(prep)
+    else:
+        drivers, family = patterns.empty(patterns.DRIVER_COLUMNS), 0
+    tables["tblDrivers"] = drivers
+    if drivers.empty:
+        notes["tblDrivers"] = (
+            f"No two-condition segment differs significantly from the overall win rate and from both "
+            f"of its single conditions ({family:,} combinations tested)." if family
+            else "There are too few deals or dimensions to combine into drivers.")
+    else:
+        notes["tblDrivers"] = (
+            f"Two-condition segments whose win rate differs, in the same direction, from the overall "
+            f"rate and from each condition alone; BH-corrected over {family:,} combinations; the top "
+            f"{cfg.top_drivers} by strength of evidence.")
+    owners, owner_note = patterns.owners_table(prep)
+    tables["tblOwners"] = owners
+    notes["tblOwners"] = owner_note
+
+    # trend
+    tables["tblTrend"] = trend.trend_table(prep, "close_date")
+    if tables["tblTrend"].empty:
+        notes["tblTrend"] = "No close dates were recorded, so win rate cannot be shown over time."
+    sentences["trend"] = trend.trend_sentence(tables["tblTrend"], cfg.fdr) if not tables["tblTrend"].empty \
+        else notes["tblTrend"]
+    if cfg.trend_by == "created":
+        cohort = trend.trend_table(prep, "created_date")
+        tables["tblTrendCohort"] = cohort
+        if cohort.empty:
+            notes["tblTrendCohort"] = "No created dates were recorded, so there is no cohort view."
+            sentences["trend_cohort"] = notes["tblTrendCohort"]
+        else:
+            notes["tblTrendCohort"] = "Win rate of the deals created in each quarter (cohort view)."
+            sentences["trend_cohort"] = trend.trend_sentence(cohort, cfg.fdr, "closed deals created then,")
+
+    # losses and competitors
+    loss_tables, loss_notes = losses.loss_tables(prep)
+    tables.update(loss_tables)
+    notes.update(loss_notes)
+    comp, comp_note = losses.competitors_table(prep)
+    tables["tblCompetitors"] = comp
+    notes["tblCompetitors"] = comp_note
+
+    # personas (another module's contract)
+    persona = persona_analysis(prep.closed, dealset.contacts, cfg)
+    tables.update(persona.tables)
+    notes.update(persona.notes)
+    findings.extend(persona.findings)
+
+    # qualification
+    qual = qualification.qualification(prep)
+    if qual is None:
+        tables["tblQualification"] = _empty(qualification.QUAL_COLUMNS)
+        notes["tblQualification"] = "No qualification score was recorded on the closed deals."
+        sentences["qualification"] = notes["tblQualification"]
+    else:
+        tables["tblQualification"] = qual.table
+        sentences["qualification"] = qual.sentence
+        notes["tblQualification"] = (f"A deal passes a threshold when its score is at or above it. "
+                                     f"AUC {qual.auc:.2f}.")
+        summary_rows = pd.DataFrame([("Qualification AUC", qual.auc, "0.5 = no better than chance")],
+                                    columns=summary.SUMMARY_COLUMNS).astype({"Value": "object"})
+        tables["tblSummary"] = pd.concat([tables["tblSummary"], summary_rows], ignore_index=True)
+
+    # findings and recommendations
+    findings.extend(recommend.pattern_findings(parts, overall, cfg.fdr, conf))
+    findings.extend(recommend.driver_findings(drivers, overall, conf))
+    findings.extend(recommend.owner_findings(owners, conf))
+    findings.extend(recommend.competitor_findings(comp, conf))
+    findings.extend(recommend.loss_findings(tables["tblLossReasons"], prep.n - prep.total_won, cfg.fdr))
+    findings.extend(recommend.trend_finding(trend.trend_change(tables["tblTrend"]) if not
+                                            tables["tblTrend"].empty else None, sentences["trend"], cfg.fdr))
+    findings.extend(recommend.qualification_finding(qual, cfg.fdr))
+    findings = recommend.sort_findings(findings)
+    tables["tblRecommendations"] = recommend.recommendations_table(findings, cfg.fdr)
+    if tables["tblRecommendations"].empty:
+        notes["tblRecommendations"] = ("No finding is significant or leaning enough to support a "
+                                       "recommendation; more closed deals would sharpen the picture.")
+    _headlines(sentences, findings, tables)
+
+    # data quality and column map
+    dq = dealset.quality.to_frame()
+    extra = pd.DataFrame(prep.quality, columns=["Check", "Count", "Detail"])
+    tables["tblDataQuality"] = pd.concat([dq, extra], ignore_index=True).astype({"Count": "int64"}) \
+        if len(extra) else dq
+    if tables["tblDataQuality"].empty:
+        notes["tblDataQuality"] = "Nothing to report: no rows were dropped, fixed or left unparsed."
+    tables["tblColumnMap"] = dealset.quality.column_map_frame()
+    if tables["tblColumnMap"].empty:
+        notes["tblColumnMap"] = "The deals were given as an already-canonical table; no columns were mapped."
+
+    for name in CONTRACT_TABLES:
+        if name not in tables:
+            tables[name] = _empty(_CONTRACT_COLUMNS.get(name, []))
+            notes.setdefault(name, "Not computed for this input.")
+        elif tables[name].empty and name not in notes:
+            notes[name] = "Nothing to show for these deals."
+    ordered = {name: tables[name] for name in CONTRACT_TABLES}
+    ordered.update({k: v for k, v in tables.items() if k not in ordered})
+    return Analysis(ordered, notes, findings, sentences, cfg)
+
+
+_CONTRACT_COLUMNS: dict[str, list[str]] = {
+    "tblPersonas": ["Persona", "Seniority", "Function", "Deals with", "Won with", "Lost with",
+                    "Share of wins", "Share of losses", "Win rate with", "Win rate without", "Lift",
+                    "q-value", "Verdict", "Typical role"],
+    "tblCommittee": ["Contacts on deal", "Deals", "Won", "Win rate", "CI low", "CI high", "q-value"],
+}
+
+
+def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[str, pd.DataFrame]) -> None:
+    """headline_1..3: the three strongest findings, filled with plain facts when there are fewer."""
+    lines = [f.sentence for f in findings if f.significant][:3]
+    fallback = [sentences.get("win_rate", "")]
+    loss = tables.get("tblLossReasons")
+    if loss is not None and not loss.empty:
+        top = loss.iloc[0]
+        fallback.append(f"The most cited loss reason is {str(top['Loss reason']).lower()} "
+                        f"({top['Share of losses']:.0%} of loss reasons).")
+    fallback.append(sentences.get("trend", ""))
+    for s in fallback:
+        if len(lines) >= 3:
+            break
+        if s and s not in lines:
+            lines.append(s)
+    for i, s in enumerate(lines[:3], start=1):
+        sentences[f"headline_{i}"] = s
+
+
+def _column_lookup(dealset: DealSet, name: str) -> str:
+    """The deals column a user means by ``name``: canonical field, readable label or extra header."""
+    from ..errors import InputError
+    from ..schema import DEAL_COLUMNS, FIELD_LABELS, normalize_header
+
+    wanted = normalize_header(name)
+    candidates: list[tuple[str, str]] = []
+    for col in DEAL_COLUMNS:
+        if col in ("loss_reasons",):
+            continue
+        candidates.append((col, col))
+        candidates.append((FIELD_LABELS.get(col, col), col))
+    for col in dealset.extra_dimensions:
+        candidates.append((col, col))
+    for label, col in candidates:
+        if normalize_header(label) == wanted:
+            return col
+    available = sorted({FIELD_LABELS.get(c, c) for c in DEAL_COLUMNS
+                        if c not in ("loss_reasons", "account_key", "deal_id")
+                        and dealset.deals[c].notna().any()} | set(dealset.extra_dimensions),
+                       key=str.casefold)
+    raise InputError("no such column to filter or split by", column=str(name),
+                     expected="one of: " + ", ".join(available))
+
+
+def _value_key(value: object) -> str:
+    return str(value).strip().casefold()
 
 
 def filter_deals(dealset: DealSet, where: dict[str, str]) -> DealSet:
-    """Keep deals whose column equals the value for every COL=VALUE pair."""
-    raise NotImplementedError("engine not built yet")
+    """Keep deals whose column equals the value for every COL=VALUE pair.
+
+    Columns are matched case-insensitively by canonical name, readable label
+    ("Lead source") or extra-dimension header; values are compared as trimmed,
+    case-insensitive text. An unknown column raises :class:`InputError` naming
+    it and listing the available ones.
+    """
+    deals = dealset.deals
+    keep = pd.Series(True, index=deals.index)
+    for name, value in where.items():
+        col = _column_lookup(dealset, name)
+        series = deals[col]
+        text = series.astype("object").map(lambda v: None if v is None or v != v else _value_key(v))
+        keep &= text == _value_key(value)
+    return dealset.with_deals(deals[keep.to_numpy()])
 
 
 def split_deals(dealset: DealSet, by: str) -> dict[str, DealSet]:
-    """One DealSet per value of ``by`` (region, segment, ...)."""
-    raise NotImplementedError("engine not built yet")
+    """One DealSet per recorded value of ``by`` (region, segment, ...), in sorted order.
+
+    Deals without a value are left out. Values are grouped after trimming;
+    keys are the trimmed values, sorted case-insensitively.
+    """
+    col = _column_lookup(dealset, by)
+    series = dealset.deals[col].astype("object")
+    text = series.map(lambda v: None if v is None or v != v or str(v).strip() == "" else str(v).strip())
+    out: dict[str, DealSet] = {}
+    for value in sorted(text.dropna().unique(), key=lambda s: (s.casefold(), s)):
+        out[value] = dealset.with_deals(dealset.deals[(text == value).to_numpy()])
+    return out

@@ -1,0 +1,100 @@
+"""Qualification score: how well it separates won from lost deals, and where to cut.
+
+A deal "passes" a threshold when its score is at or above it. Candidate
+thresholds are the distinct scores (or a 0.01 grid when there are more than
+101 of them) plus the configured current threshold. The accuracy-optimal
+threshold is the one with the highest accuracy; ties go to the one closest to
+the current threshold, then the lower one. The change from the current
+threshold is tested with the exact McNemar test on the same deals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from .prepare import Prepared
+
+QUAL_COLUMNS = ["Threshold", "Accuracy", "Precision", "Recall", "False positives", "False negatives",
+                "True positives", "True negatives", "Deals passing", "Note"]
+
+MAX_DISTINCT = 101
+
+
+@dataclass(frozen=True)
+class QualResult:
+    """The threshold table and what it says."""
+
+    table: pd.DataFrame
+    auc: float
+    auc_p: float
+    best: float
+    current: float
+    best_accuracy: float
+    current_accuracy: float
+    mcnemar_p: float
+    deals: int
+    sentence: str
+
+
+def qualification(prep: Prepared) -> QualResult | None:
+    """Threshold table, AUC and the optimal-vs-current comparison; None without scores."""
+    cfg = prep.config
+    score = pd.to_numeric(prep.closed["qualification_score"], errors="coerce").to_numpy(dtype="float64")
+    ok = ~np.isnan(score)
+    if ok.sum() == 0:
+        return None
+    s, w = score[ok], prep.won[ok]
+    sw, sl = np.sort(s[w]), np.sort(s[~w])
+    distinct = np.unique(s)
+    cands = distinct if distinct.size <= MAX_DISTINCT else np.round(np.linspace(0, 1, 101), 2)
+    current = float(cfg.current_threshold)
+    cands = np.unique(np.concatenate([cands, [current]]))
+    tp = len(sw) - np.searchsorted(sw, cands, side="left")
+    fp = len(sl) - np.searchsorted(sl, cands, side="left")
+    fn = len(sw) - tp
+    tn = len(sl) - fp
+    total = len(s)
+    acc = (tp + tn) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), np.nan)
+        recall = np.where(len(sw) > 0, tp / max(len(sw), 1), np.nan)
+    order = sorted(range(len(cands)), key=lambda i: (-round(acc[i], 12), abs(cands[i] - current), cands[i]))
+    best_i = order[0]
+    cur_i = int(np.flatnonzero(cands == current)[0])
+    notes = [""] * len(cands)
+    notes[cur_i] = "Current threshold"
+    notes[best_i] = "Best accuracy" if best_i != cur_i else "Current threshold, best accuracy"
+    table = pd.DataFrame({
+        "Threshold": cands, "Accuracy": acc, "Precision": precision, "Recall": recall,
+        "False positives": fp, "False negatives": fn, "True positives": tp, "True negatives": tn,
+        "Deals passing": tp + fp, "Note": notes,
+    })
+    best, cur = float(cands[best_i]), current
+    # McNemar: deals the best threshold classifies right and the current one wrong, and back
+    right_best = (s >= best) == w
+    right_cur = (s >= cur) == w
+    mc = stats.mcnemar_p(int((right_best & ~right_cur).sum()), int((~right_best & right_cur).sum()))
+    a = stats.auc(sw, sl)
+    ap = stats.auc_p(sw, sl)
+    sentence = _sentence(a, ap, best, float(acc[best_i]), cur, float(acc[cur_i]), mc, total, cfg.fdr)
+    return QualResult(table, a, ap, best, cur, float(acc[best_i]), float(acc[cur_i]), mc, total, sentence)
+
+
+def _sentence(a: float, ap: float, best: float, best_acc: float, cur: float, cur_acc: float,
+              mc: float, deals: int, fdr: float) -> str:
+    if np.isnan(a):
+        head = f"The qualification score is recorded on {deals:,} closed deals, but only for one outcome"
+        return head + ", so its power to separate wins from losses cannot be measured."
+    power = ("separates won from lost deals better than chance" if ap <= fdr
+             else "does not separate won from lost deals better than chance")
+    text = f"The qualification score {power} (AUC {a:.2f} over {deals:,} scored closed deals, p = {ap:.2g}). "
+    if best == cur or best_acc <= cur_acc:
+        return text + f"The current threshold of {cur:g} is already the most accurate ({cur_acc:.0%})."
+    gain = (best_acc - cur_acc) * 100
+    sig = "a significant improvement" if mc <= fdr else "not a significant improvement"
+    return text + (f"A threshold of {best:g} would classify {best_acc:.0%} of deals correctly, against "
+                   f"{cur_acc:.0%} at the current {cur:g} ({gain:.1f} points; {sig}, McNemar p = {mc:.2g}).")

@@ -1,0 +1,254 @@
+"""Findings with evidence, and the recommendations they support (tblRecommendations).
+
+Only significant findings (q <= fdr after Benjamini-Hochberg within their
+family, or p <= fdr for the single trend and threshold tests) become
+recommendations; "Leaning" pattern segments and near-miss threshold changes
+appear as "Test further". Confidence: High when q (or p) <= 0.01, Medium when
+significant otherwise, Test further for leaning findings. Strength, which
+orders everything, is -log10 of that q (or p).
+
+Sentences name dimensions, segments, competitors and loss categories only,
+never an account, a contact or a deal; owners are described, not named, in
+sentences (the recommendation text names the owner, as tblOwners does).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from .analysis import Finding
+from .prepare import NOT_RECORDED, Dimension
+
+RECOMMENDATION_COLUMNS = ["Priority", "Area", "Recommendation", "Evidence", "Confidence"]
+
+HIGH, MEDIUM, TEST_FURTHER = "High", "Medium", "Test further"
+#: At most this many "Test further" items in the recommendations.
+MAX_TEST_FURTHER = 5
+#: At most this many significant recommendations.
+MAX_SIGNIFICANT = 25
+#: A loss category is "dominant" when significantly more than this share of lost deals cite it.
+DOMINANT_SHARE = 0.20
+#: A threshold change is worth a "Test further" when it gains at least this many accuracy points.
+MIN_THRESHOLD_GAIN = 2.0
+#: ... and a significant change must gain at least this many points to be recommended outright.
+MIN_SIGNIFICANT_GAIN = 1.0
+
+LOSS_ACTIONS: dict[str, tuple[str, str]] = {
+    "Price": ("Pricing", "Review pricing and packaging, and bring value justification earlier in the cycle"),
+    "Budget": ("Pricing", "Confirm budget at qualification and offer phased or smaller starting packages"),
+    "Timing": ("Process", "Test urgency and the buying timeline at qualification; build a "
+                          "nurture path for not-now deals"),
+    "Competitor": ("Competition", "Strengthen competitive positioning and battlecards"),
+    "No decision": ("Process", "Build the business case for change with the buyer; qualify out stalled "
+                               "deals earlier"),
+    "Poor fit": ("Qualification", "Tighten qualification so poor-fit deals are screened out earlier"),
+    "Champion left": ("Process", "Multi-thread deals: engage more than one sponsor per account"),
+    "Product gap": ("Product", "Share the product gaps behind these losses with product management"),
+}
+
+
+def strength_of(q: float) -> float:
+    """-log10 q, capped at 300; 0 for missing q."""
+    if q is None or math.isnan(q):
+        return 0.0
+    return float(min(300.0, -math.log10(max(q, 1e-300))))
+
+
+def confidence_of(f: Finding, fdr: float) -> str:
+    """High / Medium / Test further from a finding's significance and strength."""
+    if not f.significant:
+        return TEST_FURTHER
+    return HIGH if f.strength >= 2 else MEDIUM
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}" if x == x else "n/a"
+
+
+def evidence_text(n: int, won: int, rate: float, low: float, high: float, lift: float | None,
+                  q: float, conf: float, q_label: str = "q") -> str:
+    """'N deals, W won, win rate R (95% CI L-H), lift X, q = Q'."""
+    parts = [f"{n:,} deals, {won:,} won, win rate {_pct(rate)} ({conf:.0%} CI {_pct(low)}-{_pct(high)})"]
+    if lift is not None and lift == lift:
+        parts.append(f"lift {lift:.2f}")
+    parts.append(f"{q_label} = {q:.2g}")
+    return ", ".join(parts)
+
+
+def pattern_findings(parts: list[tuple[Dimension, pd.DataFrame]], overall: float, fdr: float,
+                     conf: float) -> list[Finding]:
+    """Strong / Poor fit segments (significant) and Leaning ones (test further)."""
+    out: list[Finding] = []
+    best_revenue: tuple[float, str] | None = None
+    for dim, table in parts:
+        if dim.field == "owner":
+            continue
+        for row in table.itertuples(index=False):
+            verdict = row.Verdict
+            if row.Segment == NOT_RECORDED or verdict in (stats.IN_LINE, stats.TOO_FEW):
+                continue
+            significant = verdict in (stats.STRONG, stats.POOR)
+            strong = verdict in (stats.STRONG, stats.LEANING_STRONG)
+            seg = f"{dim.label} = {row.Segment}"
+            sentence = (f"Deals with {seg} win {_pct(row._5)} against {_pct(overall)} overall "
+                        f"({row.Lift:.2f} times the overall rate"
+                        + (")." if significant else "; not significant yet)."))
+            area = "Targeting"
+            if strong:
+                rec = f"Prioritise {seg} deals: aim prospecting and pipeline reviews at them"
+            else:
+                rec = f"Qualify {seg} deals harder or review how they are sold"
+            if dim.field == "sales_cycle_days":
+                area = "Process"
+                rec = (f"Deals whose sales cycle is {row.Segment} win more; find what makes them move "
+                       if strong else f"Deals whose sales cycle is {row.Segment} win less; review or "
+                       "qualify out deals that drift there")
+            elif dim.field == "competitor":
+                area = "Competition"
+            if not significant:
+                rec = f"Test further: {rec[0].lower()}{rec[1:]}"
+            q = float(row._10)
+            ev = evidence_text(int(row.Deals), int(row.Won), row._5, row._6, row._7, row.Lift, q, conf)
+            f = Finding(area, sentence, ev, strength_of(q), significant, rec)
+            out.append(f)
+            if (dim.field == "company_revenue" and significant and strong
+                    and (best_revenue is None or row.Lift > best_revenue[0])):
+                best_revenue = (row.Lift, row.Segment)
+    if best_revenue is not None:
+        # the sweet-spot band gets ICP wording
+        seg = f"Company revenue = {best_revenue[1]}"
+        out = [Finding("ICP", f.sentence, f.evidence, f.strength, f.significant,
+                       f"Sweet spot: focus prospecting on companies with revenue {best_revenue[1]}")
+               if f.significant and f.sentence.startswith(f"Deals with {seg} ") else f for f in out]
+    return out
+
+
+def driver_findings(table: pd.DataFrame, overall: float, conf: float) -> list[Finding]:
+    """Every significant driver."""
+    out = []
+    for row in table.itertuples(index=False):
+        strong = row.Lift > 1
+        sentence = (f"Deals with {row.Segment} win {_pct(row._3)} against {_pct(overall)} overall, "
+                    f"{'more' if strong else 'less'} than either condition alone "
+                    f"({_pct(row._11)} and {_pct(row._12)}).")
+        rec = (f"Make {row.Segment} part of the ideal customer profile" if strong
+               else f"Screen {row.Segment} deals harder at qualification")
+        ev = evidence_text(int(row.Deals), int(row.Won), row._3, row._4, row._5, row.Lift, row._7, conf)
+        out.append(Finding("ICP", sentence, ev, strength_of(row._7), True, rec))
+    return out
+
+
+def owner_findings(table: pd.DataFrame, conf: float) -> list[Finding]:
+    """Owners significantly above or below the rate their deal mix predicts."""
+    out = []
+    for row in table.itertuples(index=False):
+        if row.Assessment not in ("Above expected", "Below expected"):
+            continue
+        above = row.Assessment == "Above expected"
+        sentence = (f"One owner wins {_pct(row._3)} of deals where their deal mix predicts "
+                    f"{_pct(row._4)} ({'above' if above else 'below'} expectation).")
+        rec = (f"Learn from {row.Owner}'s approach and share it with the team" if above
+               else f"Review deals and coaching with {row.Owner}")
+        ev = (evidence_text(int(row.Deals), int(row.Won), row._3, row._8, row._9, None, row._6, conf)
+              + f", expected win rate {_pct(row._4)}")
+        out.append(Finding("Coaching", sentence, ev, strength_of(row._6), True, rec))
+    return out
+
+
+def competitor_findings(table: pd.DataFrame, conf: float) -> list[Finding]:
+    """Competitors we beat or lose to significantly more than in other competitive deals."""
+    out = []
+    for row in table.itertuples(index=False):
+        if row.Verdict not in (stats.STRONG, stats.POOR):
+            continue
+        strong = row.Verdict == stats.STRONG
+        sentence = (f"Against {row.Competitor} the win rate is {_pct(row._4)}, "
+                    f"{row.Lift:.2f} times the rate in other competitive deals.")
+        rec = (f"Seek out deals against {row.Competitor} and reuse the arguments that win them" if strong
+               else f"Build a battlecard and a proof plan for deals against {row.Competitor}")
+        ev = evidence_text(int(row.Deals), int(row.Won), row._4, row._5, row._6, row.Lift, row._7, conf)
+        out.append(Finding("Competition", sentence, ev, strength_of(row._7), True, rec))
+    return out
+
+
+def loss_findings(table: pd.DataFrame, lost_deals: int, fdr: float) -> list[Finding]:
+    """Loss categories cited by significantly more than DOMINANT_SHARE of lost deals."""
+    if table.empty or lost_deals == 0:
+        return []
+    rows = table[table["Loss reason"].isin(list(LOSS_ACTIONS))]
+    if rows.empty:
+        return []
+    p = stats.share_exceeds_p(rows["Lost deals"].to_numpy(), lost_deals, DOMINANT_SHARE)
+    q = stats.benjamini_hochberg(p)
+    out = []
+    for (_, row), qq in zip(rows.iterrows(), q):
+        if qq > fdr:
+            continue
+        area, action = LOSS_ACTIONS[row["Loss reason"]]
+        share = row["Lost deals"] / lost_deals
+        sentence = f"{row['Loss reason']} is cited in {share:.0%} of lost deals."
+        ev = (f"{int(row['Lost deals']):,} of {lost_deals:,} lost deals; share of losses "
+              f"{row['Share of losses']:.0%}; more than {DOMINANT_SHARE:.0%} of losses at q = {qq:.2g}")
+        if isinstance(row.get("Most over-represented in"), str) and row["Most over-represented in"]:
+            ev += (f"; most over-represented in {row['Most over-represented in']} "
+                   f"(lift {row['Lift there']:.2f})")
+        out.append(Finding(area, sentence, ev, strength_of(qq), True, action))
+    return out
+
+
+def trend_finding(change: tuple[float, float, str, str] | None, sentence: str, fdr: float) -> list[Finding]:
+    """The latest quarter's change, when significant."""
+    if change is None:
+        return []
+    diff, p, cur, prev = change
+    if p > fdr:
+        return []
+    rec = (f"Find what changed in {cur}: the win rate fell {abs(diff):.1f} points from {prev}" if diff < 0
+           else f"Find what drove the {diff:.1f}-point improvement in {cur} and repeat it")
+    return [Finding("Trend", sentence, f"two-proportion test p = {p:.2g}", strength_of(p), True, rec)]
+
+
+def qualification_finding(result, fdr: float) -> list[Finding]:
+    """A threshold change that improves accuracy (significant, or a test-further near miss)."""
+    if result is None or result.best == result.current or result.best_accuracy <= result.current_accuracy:
+        return []
+    gain = (result.best_accuracy - result.current_accuracy) * 100
+    significant = result.mcnemar_p <= fdr and gain >= MIN_SIGNIFICANT_GAIN
+    if not significant and gain < MIN_THRESHOLD_GAIN:
+        return []
+    rec = (f"Change the qualification threshold from {result.current:g} to {result.best:g}"
+           + ("" if significant else " on a trial basis"))
+    ev = (f"{result.deals:,} scored deals; accuracy {result.best_accuracy:.0%} vs "
+          f"{result.current_accuracy:.0%} "
+          f"(+{gain:.1f} points), McNemar p = {result.mcnemar_p:.2g}; AUC {result.auc:.2f}")
+    sentence = (f"A qualification threshold of {result.best:g} would classify {result.best_accuracy:.0%} of "
+                f"deals correctly, against {result.current_accuracy:.0%} today.")
+    return [Finding("Qualification", sentence, ev, strength_of(result.mcnemar_p), significant, rec)]
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Significant first, then by strength; ties by area and sentence (deterministic)."""
+    return sorted(findings, key=lambda f: (not f.significant, -round(f.strength, 9), f.area, f.sentence))
+
+
+def recommendations_table(findings: list[Finding], fdr: float) -> pd.DataFrame:
+    """tblRecommendations from sorted findings."""
+    sig = [f for f in findings if f.significant][:MAX_SIGNIFICANT]
+    lean = [f for f in findings if not f.significant][:MAX_TEST_FURTHER]
+    rows = []
+    seen: set[str] = set()
+    for f in [*sig, *lean]:
+        rec = f.recommendation or f.sentence
+        if rec in seen:
+            continue
+        seen.add(rec)
+        rows.append((len(rows) + 1, f.area, rec, f.evidence, confidence_of(f, fdr)))
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in RECOMMENDATION_COLUMNS})
+    t = pd.DataFrame(rows, columns=RECOMMENDATION_COLUMNS)
+    t["Priority"] = np.arange(1, len(t) + 1)
+    return t

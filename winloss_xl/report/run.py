@@ -1,0 +1,246 @@
+"""The headless commands: ``demo``, ``analyze`` and ``template``.
+
+Each returns an exit code; :class:`InputError` propagates to ``cli.main``
+(exit 3). Progress goes to stderr: a short line per stage on a terminal,
+plain log lines otherwise, nothing but errors with ``--quiet``. Log lines hold
+counts and file names only, never account, contact or deal names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..schema import Config
+
+log = logging.getLogger("winloss_xl")
+
+
+class Progress:
+    """Stage messages: ``[2/4] Analysing ...`` on a terminal, log lines otherwise."""
+
+    def __init__(self, quiet: bool = False, total: int = 4, stream: Any = None) -> None:
+        self.quiet = quiet
+        self.total = total
+        self.step = 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.t0 = time.perf_counter()
+
+    def stage(self, message: str) -> None:
+        self.step += 1
+        if self.quiet:
+            return
+        if self.tty:
+            print(f"[{min(self.step, self.total)}/{self.total}] {message}", file=self.stream, flush=True)
+        else:
+            log.info("%s", message)
+
+    def done(self, message: str) -> None:
+        if self.quiet:
+            return
+        elapsed = time.perf_counter() - self.t0
+        if self.tty:
+            print(f"{message} ({elapsed:.1f} s)", file=self.stream, flush=True)
+        else:
+            log.info("%s (%.1f s)", message, elapsed)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _config(args: argparse.Namespace) -> Config:
+    from ..inspection import config_from_args
+
+    config = config_from_args(args)
+    min_deals = getattr(args, "min_deals", None)
+    if min_deals is not None:
+        config = config.merged(min_deals=min_deals)
+        config.validate("--min-deals")
+    return config
+
+
+def parse_where(items: list[str]) -> dict[str, str]:
+    """``["Region=EMEA", "Type=New"]`` -> ``{"Region": "EMEA", "Type": "New"}``."""
+    where: dict[str, str] = {}
+    for item in items or []:
+        col, sep, value = str(item).partition("=")
+        if not sep or not col.strip():
+            raise InputError(f"--where '{item}' is not COL=VALUE", file="command line",
+                             expected='e.g. --where Region=EMEA or --where "Lead source=Web"')
+        where[col.strip()] = value.strip().strip("'\"")
+    return where
+
+
+def safe_file_part(value: object, max_len: int = 60) -> str:
+    """A file-name-safe form of a segment value: ``"North America/East"`` -> ``North-America-East``."""
+    text = re.sub(r"[^0-9A-Za-z._-]+", "-", str(value)).strip("-._")
+    text = text[:max_len].strip("-._")
+    if not text or text.upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                                     *(f"LPT{i}" for i in range(1, 10))}:
+        text = f"segment-{text or 'blank'}"
+    return text
+
+
+def _summary_numbers(analysis: Any) -> dict[str, Any]:
+    def num(metric: str) -> float | int | None:
+        try:
+            v = analysis.summary_value(metric)
+        except KeyError:
+            return None
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return None
+        if f != f:  # NaN
+            return None
+        return int(f) if metric in ("Closed deals", "Won", "Lost", "Open deals excluded") else f
+
+    return {
+        "closed_deals": num("Closed deals"), "won": num("Won"), "lost": num("Lost"),
+        "open_excluded": num("Open deals excluded"), "win_rate": num("Win rate"),
+        "ci_low": num("Win rate CI low"), "ci_high": num("Win rate CI high"),
+        "win_rate_excl_no_decision": num("Win rate excl. no decision"),
+    }
+
+
+def _report_summary(analysis: Any, output: Path, segment: str | None) -> dict[str, Any]:
+    from .layout import headline_sentences
+
+    out = {"segment": segment, "output": str(output), **_summary_numbers(analysis)}
+    out["findings"] = headline_sentences(analysis)
+    out["significant_findings"] = sum(1 for f in analysis.findings if f.significant)
+    return out
+
+
+def _log_numbers(nums: dict[str, Any]) -> None:
+    rate = nums.get("win_rate")
+    log.info("closed deals %s (won %s, lost %s, open excluded %s); win rate %s",
+             nums.get("closed_deals"), nums.get("won"), nums.get("lost"), nums.get("open_excluded"),
+             f"{rate:.1%}" if isinstance(rate, float) else "n/a")
+
+
+def produce(dealset: Any, config: Config, output: Path, *, title: str, template: str | None,
+            inputs: list[str], progress: Progress, segment: str | None = None) -> dict[str, Any]:
+    """Analyse one DealSet and write its report; returns the JSON summary entry."""
+    from ..engine import analyze
+    from .layout import build_report
+    from .xlsx import write_report
+
+    progress.stage(f"Analysing {len(dealset.deals):,} deals" + (" (one segment)" if segment else ""))
+    analysis = analyze(dealset, config)
+    report = build_report(analysis, title=title)
+    progress.stage(f"Writing {output.name}")
+    write_report(report, output, template=template, inputs=inputs)
+    entry = _report_summary(analysis, output, segment)
+    if not progress.quiet:
+        _log_numbers(entry)
+    return entry
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    json.dump(payload, sys.stdout, indent=2, sort_keys=False, default=str)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------- commands
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """``winloss-xl analyze DEALS ...``."""
+    from ..engine import filter_deals, split_deals
+    from ..ingest import load_deals
+
+    deals = Path(args.deals)
+    output = Path(args.output) if args.output else Path(f"{deals.stem}-winloss.xlsx")
+    inputs = [str(p) for p in (args.deals, args.contacts, args.accounts, args.config,
+                               args.template) if p]
+    if args.template:
+        from .xlsx import check_output
+
+        check_output(output, inputs)
+    progress = Progress(args.quiet, total=3)
+    config = _config(args)
+    where = parse_where(args.where)
+    progress.stage(f"Reading {deals.name}")
+    dealset = load_deals(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
+                         sheet=getattr(args, "sheet", None))
+    if not progress.quiet:
+        log.info("read %d deals, %d contacts", len(dealset.deals), len(dealset.contacts))
+    title = "Win/Loss report"
+    if where:
+        dealset = filter_deals(dealset, where)
+        title += ": " + ", ".join(f"{k} = {v}" for k, v in where.items())
+        if not progress.quiet:
+            log.info("%d deals match the --where filter", len(dealset.deals))
+    reports: list[dict[str, Any]] = []
+    if args.split_by:
+        parts = split_deals(dealset, args.split_by)
+        if not parts:
+            raise InputError("--split-by found no values to split on", file=str(deals),
+                             column=args.split_by, expected="a column with at least one value")
+        stems: set[str] = set()
+        progress.total = 1 + 2 * len(parts)
+        for value, part in parts.items():
+            stem = f"{output.stem}-{safe_file_part(value)}"
+            base, n = stem, 1
+            while stem.lower() in stems:
+                n += 1
+                stem = f"{base}-{n}"
+            stems.add(stem.lower())
+            target = output.with_name(stem + (output.suffix or ".xlsx"))
+            reports.append(produce(part, config, target, title=f"{title} ({args.split_by}: {value})",
+                                   template=args.template, inputs=inputs, progress=progress,
+                                   segment=str(value)))
+    else:
+        reports.append(produce(dealset, config, output, title=title, template=args.template,
+                               inputs=inputs, progress=progress))
+    progress.done(f"Wrote {len(reports)} report(s)")
+    if getattr(args, "json", False):
+        payload: dict[str, Any] = {"outputs": [r["output"] for r in reports]}
+        if len(reports) == 1 and not args.split_by:
+            payload.update({k: v for k, v in reports[0].items() if k != "segment"})
+        else:
+            payload["split_by"] = args.split_by
+        payload["reports"] = reports
+        _print_json(payload)
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``winloss-xl demo [-o FILE]``: the report of the bundled sample deals."""
+    from ..demo_data import demo_dealset
+
+    progress = Progress(args.quiet)
+    progress.stage("Loading the bundled sample deals")
+    dealset = demo_dealset()
+    output = Path(args.output)
+    produce(dealset, Config(), output, title="Win/Loss report (sample data)", template=None,
+            inputs=[], progress=progress)
+    progress.done(f"Wrote {output}")
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """``winloss-xl template [-o FILE]``: a fresh workbook to paste deals into."""
+    from .template import template_bytes
+    from .xlsx import atomic_write_bytes
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".xlsx":
+        raise InputError("the template must be an .xlsx file", file=str(output),
+                         expected="a name ending in .xlsx")
+    if output.exists():
+        raise InputError("file exists; not overwriting it", file=str(output),
+                         advice="choose another name with -o or delete the file")
+    atomic_write_bytes(output, template_bytes())
+    if not args.quiet:
+        log.info("wrote %s: paste deals into the Deals sheet, then run "
+                 "winloss-xl analyze %s -o report.xlsx", output, output)
+    return 0

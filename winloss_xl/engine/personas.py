@@ -165,7 +165,9 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
     if not ctx.frequency_only:
         findings += _persona_findings(ctx, personas)
         findings += _committee_findings(ctx, committee, seniority_view=False)
-        findings += _committee_findings(ctx, by_seniority, seniority_view=True)
+        said = frozenset((str(b), int(n), int(w)) for b, n, w in
+                         zip(committee.iloc[:, 0], committee["Deals"], committee["Won"]))
+        findings += _committee_findings(ctx, by_seniority, seniority_view=True, skip=said)
         findings.sort(key=lambda f: (-f.strength, f.sentence))
     return PersonaResult(
         tables={"tblPersonas": personas, "tblCommittee": committee,
@@ -313,42 +315,49 @@ def _persona_table(ctx: _Context, pos: np.ndarray, info: pd.DataFrame) -> tuple[
     return table, note
 
 
-def _fmt_q(q: float) -> str:
-    return f"{q:.3f}" if q >= 0.001 else f"{q:.1e}"
+def _pct(x: float) -> str:
+    return f"{x:.0%}" if x == x else "n/a"
+
+
+def _evidence(n: int, won: int, rate: float, low: float, high: float, lift: float, q: float,
+              conf: float, comparison: str) -> str:
+    """'N deals, W won, win rate R (95% CI L-H) vs R' <comparison>, lift X, q = Q'."""
+    return (f"{int(n):,} deals, {int(won):,} won, win rate {_pct(rate)} "
+            f"({conf:.0%} CI {_pct(low)}-{_pct(high)}) vs {comparison}, lift {lift:.2f}, q = {q:.2g}")
 
 
 def _strength(q: float) -> float:
-    return -math.log10(max(q, 1e-300)) if not math.isnan(q) else 0.0
+    """-log10 q (capped at 300), as the engine orders findings."""
+    return float(min(300.0, -math.log10(max(q, 1e-300)))) if q == q else 0.0
+
+
+_ACTIONABLE = (stats.STRONG, stats.POOR, stats.LEANING_STRONG, stats.LEANING_POOR)
 
 
 def _persona_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
     out = []
-    conf = ctx.config.confidence
     for row in table.to_dict("records"):
         verdict = row["Verdict"]
-        if verdict not in (stats.STRONG, stats.POOR, stats.LEANING_STRONG, stats.LEANING_POOR):
-            continue
-        if row["Persona"] == tt.OTHER:
+        if verdict not in _ACTIONABLE or row["Persona"] == tt.OTHER:
             continue  # unreadable titles are not a persona anyone can target
         who = row["Persona"]
-        wr, wo, q = row["Win rate with"], row["Win rate without"], row["q-value"]
+        wr, wo, q, lift = row["Win rate with"], row["Win rate without"], row["q-value"], row["Lift"]
+        significant = verdict in (stats.STRONG, stats.POOR)
+        sentence = (f"Deals involving {who} win {_pct(wr)} against {_pct(wo)} without "
+                    f"({lift:.2f} times the overall rate" + (")." if significant else
+                                                             "; not significant yet)."))
         role = str(row["Typical role"]).split(" (")[0].lower()
-        compare = f"{wr:.0%} of the time, against {wo:.0%} without"
-        if verdict == stats.STRONG:
+        if verdict in (stats.STRONG, stats.LEANING_STRONG):
             as_role = f", typically as {role}" if role != tt.OTHER_ROLE else ""
-            sentence = f"Deals involving {who} were won {compare}; engage {who} early{as_role}."
-        elif verdict == stats.POOR:
-            sentence = (f"Deals involving {who} were won {compare}; review why these deals are "
-                        "lost more often.")
+            rec = f"Target {who}: engage them early in every deal{as_role}"
         else:
-            lean = "winning" if verdict == stats.LEANING_STRONG else "losing"
-            sentence = (f"Deals involving {who} lean towards {lean} ({wr:.0%} against {wo:.0%} "
-                        "without), but the evidence is not yet conclusive; test further.")
-        evidence = (f"{row['Deals with']} deals with {who}, {row['Won with']} won; win rate {wr:.0%} "
-                    f"({conf:.0%} CI {row['CI low']:.0%}-{row['CI high']:.0%}) vs {wo:.0%} without; "
-                    f"lift {row['Lift']:.2f}; q = {_fmt_q(q)}")
-        out.append(Finding(area=AREA, sentence=sentence, evidence=evidence, strength=_strength(q),
-                           significant=verdict in (stats.STRONG, stats.POOR)))
+            rec = f"Review deals involving {who}: find out why they are lost more often"
+        if not significant:
+            rec = f"Test further: {rec[0].lower()}{rec[1:]}"
+        evidence = f"{who}: " + _evidence(row["Deals with"], row["Won with"], wr, row["CI low"],
+                                          row["CI high"], lift, q, ctx.config.confidence,
+                                          f"{_pct(wo)} without")
+        out.append(Finding(AREA, sentence, evidence, _strength(q), significant, rec))
     return out
 
 
@@ -387,37 +396,40 @@ def _band_words(band: str, seniority_view: bool) -> str:
     return f"{count} contact{'' if band == '1' else 's'} recorded"
 
 
-def _committee_findings(ctx: _Context, table: pd.DataFrame, *, seniority_view: bool) -> list[Finding]:
-    out = []
+def _committee_findings(ctx: _Context, table: pd.DataFrame, *, seniority_view: bool,
+                        skip: frozenset[tuple[str, int, int]] = frozenset()) -> list[Finding]:
+    """At most one finding per direction (the strongest band winning more, the strongest
+    losing more); band "0" reflects record keeping more than the committee and is left out;
+    a band in ``skip`` (same band, deals and wins as already said) is not repeated."""
     first = table.columns[0]
-    conf = ctx.config.confidence
-    more = ("reach more levels of the buyer's organisation" if seniority_view
-            else "involve more people on each deal (multi-threading)")
+    more = ("Multi-thread across levels: reach more seniority levels of the buyer's organisation"
+            if seniority_view else "Multi-thread: involve more people on each deal")
+    best: dict[bool, tuple[float, Finding]] = {}
     for row in table.to_dict("records"):
         band, verdict = row[first], row["Verdict"]
-        if band == "0" or verdict not in (stats.STRONG, stats.POOR, stats.LEANING_STRONG,
-                                          stats.LEANING_POOR):
-            continue  # "0" reflects record keeping more than the buying committee
+        if band == "0" or verdict not in _ACTIONABLE or (band, row["Deals"], row["Won"]) in skip:
+            continue
         rest_n = ctx.n - row["Deals"]
         rest = (ctx.total_won - row["Won"]) / rest_n if rest_n else float("nan")
-        wr, q = row["Win rate"], row["q-value"]
+        wr, q, lift = row["Win rate"], row["q-value"], row["Lift"]
         what = _band_words(band, seniority_view)
-        higher = _BANDS.index(band) >= 2
+        significant = verdict in (stats.STRONG, stats.POOR)
         strong = verdict in (stats.STRONG, stats.LEANING_STRONG)
-        action = more if strong == higher else "review what sets these deals apart"
-        if verdict in (stats.STRONG, stats.POOR):
-            sentence = (f"Deals with {what} were won {wr:.0%} of the time, against {rest:.0%} "
-                        f"for other deals; {action}.")
-        else:
-            lean = "winning" if strong else "losing"
-            sentence = (f"Deals with {what} lean towards {lean} ({wr:.0%} against {rest:.0%} for "
-                        "other deals), but the evidence is not yet conclusive; test further.")
-        evidence = (f"{first} {band}: {row['Deals']} deals, {row['Won']} won; win rate {wr:.0%} "
-                    f"({conf:.0%} CI {row['CI low']:.0%}-{row['CI high']:.0%}) vs {rest:.0%} for "
-                    f"other deals; lift {row['Lift']:.2f}; q = {_fmt_q(q)}")
-        out.append(Finding(area=AREA, sentence=sentence, evidence=evidence, strength=_strength(q),
-                           significant=verdict in (stats.STRONG, stats.POOR)))
-    return out
+        higher = _BANDS.index(band) >= 2
+        sentence = (f"Deals with {what} win {_pct(wr)} against {_pct(rest)} for other deals "
+                    f"({lift:.2f} times the overall rate" + (")." if significant else
+                                                             "; not significant yet)."))
+        rec = more if strong == higher else f"Review what sets deals with {what} apart"
+        if not significant:
+            rec = f"Test further: {rec[0].lower()}{rec[1:]}"
+        evidence = f"{first} {band}: " + _evidence(row["Deals"], row["Won"], wr, row["CI low"],
+                                                   row["CI high"], lift, q, ctx.config.confidence,
+                                                   f"{_pct(rest)} for other deals")
+        finding = Finding(AREA, sentence, evidence, _strength(q), significant, rec)
+        key = (not significant, q)
+        if strong not in best or key < best[strong][0]:
+            best[strong] = (key, finding)
+    return [best[k][1] for k in (True, False) if k in best]
 
 
 # ------------------------------------------------------------------- decision makers

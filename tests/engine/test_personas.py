@@ -1,0 +1,283 @@
+"""persona_analysis: planted signals, committee size, the legacy won-only case, empty input."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from winloss_xl.engine.analysis import Finding
+from winloss_xl.engine.personas import (
+    COMMITTEE_COLUMNS,
+    DECISION_MAKER_COLUMNS,
+    FREQUENCY_ONLY,
+    PERSONA_COLUMNS,
+    PersonaResult,
+    persona_analysis,
+)
+from winloss_xl.schema import Config
+
+CFG = Config()
+VP_SPELLINGS = ["VP Sales", "SVP, Worldwide Sales", "Vice President of Sales", "vp sales"]
+CFO_SPELLINGS = ["CFO", "Chief Financial Officer", "C.F.O."]
+
+
+def frames(deals: list[tuple[str, str]], contacts: list[tuple[str, str, str]]):
+    d = pd.DataFrame(deals, columns=["deal_id", "outcome"])
+    c = pd.DataFrame(contacts, columns=["deal_id", "title", "role"])
+    c["department"] = None
+    c["seniority"] = None
+    return d, c
+
+
+def planted_deals():
+    """200 won, 200 lost. VP Sales champion in 80% of wins and 30% of losses; CFO economic
+    buyer in 60% of both; a software engineer evaluator in half of both."""
+    deals, contacts = [], []
+    for i in range(400):
+        won = i < 200
+        j = i if won else i - 200
+        did = f"D{i:04d}"
+        deals.append((did, "won" if won else "lost"))
+        if j < (160 if won else 60):
+            contacts.append((did, VP_SPELLINGS[j % len(VP_SPELLINGS)], "Champion"))
+        if j % 10 < 6:
+            contacts.append((did, CFO_SPELLINGS[j % len(CFO_SPELLINGS)], "Economic Buyer"))
+        if j % 2 == 0:
+            contacts.append((did, "Software Engineer", "Evaluator"))
+    return frames(deals, contacts)
+
+
+def row(table: pd.DataFrame, persona: str) -> pd.Series:
+    hit = table[table["Persona"] == persona]
+    assert len(hit) == 1, f"{persona} not in {table['Persona'].tolist()}"
+    return hit.iloc[0]
+
+
+# ------------------------------------------------------------------ planted signal
+
+def test_planted_signal_vp_sales_is_a_driver_and_cfo_is_in_line():
+    deals, contacts = planted_deals()
+    res = persona_analysis(deals, contacts, CFG)
+    assert isinstance(res, PersonaResult) and not res.frequency_only
+    t = res.tables["tblPersonas"]
+    assert list(t.columns[: len(PERSONA_COLUMNS)]) == PERSONA_COLUMNS
+
+    vp = row(t, "VP Sales")
+    assert (vp["Seniority"], vp["Function"]) == ("VP", "Sales")
+    assert (vp["Deals with"], vp["Won with"], vp["Lost with"]) == (220, 160, 60)
+    assert vp["Share of wins"] == pytest.approx(0.8)
+    assert vp["Share of losses"] == pytest.approx(0.3)
+    assert vp["Win rate with"] == pytest.approx(160 / 220)
+    assert vp["Win rate without"] == pytest.approx(40 / 180)
+    assert vp["Lift"] > 1.3
+    assert vp["q-value"] <= CFG.fdr
+    assert vp["Verdict"] == "Strong fit"
+    assert vp["Typical role"] == "Champion (100%)"
+    assert vp["CI low"] < vp["Win rate with"] < vp["CI high"]
+    assert t.iloc[0]["Persona"] == "VP Sales"  # strongest evidence first
+
+    cfo = row(t, "CFO")
+    assert (cfo["Seniority"], cfo["Function"]) == ("C-level", "Finance")
+    assert cfo["Share of wins"] == pytest.approx(0.6)
+    assert cfo["Share of losses"] == pytest.approx(0.6)
+    assert cfo["Lift"] == pytest.approx(1.0)
+    assert cfo["q-value"] > CFG.fdr
+    assert cfo["Verdict"] == "In line"
+    assert cfo["Typical role"] == "Decision maker (100%)"
+
+    # findings: VP Sales recommended, CFO never presented as a driver
+    assert all(isinstance(f, Finding) and f.area == "Personas" for f in res.findings)
+    vp_findings = [f for f in res.findings if "VP Sales" in f.sentence]
+    assert len(vp_findings) == 1 and vp_findings[0].significant
+    assert vp_findings[0].recommendation.startswith("Target VP Sales")
+    assert "typically as champion" in vp_findings[0].recommendation
+    assert "q = " in vp_findings[0].evidence and "lift 1.45" in vp_findings[0].evidence
+    assert not [f for f in res.findings if "CFO" in f.sentence + f.recommendation]
+    assert row(t, "IT staff")["Verdict"] == "In line"
+
+    # the decision-maker pattern: CFO / C-level, in line
+    dm = res.tables["tblDecisionMakers"]
+    assert list(dm.columns) == DECISION_MAKER_COLUMNS
+    top = dm.groupby("Pattern").head(1).set_index("Pattern")
+    assert top.loc["Persona", "Decision maker"] == "CFO"
+    assert top.loc["Seniority", "Decision maker"] == "C-level"
+    assert top.loc["Persona", "Lift"] == pytest.approx(1.0)
+    assert top.loc["Persona", "Verdict"] == "In line"
+    assert "CFO" in res.notes["tblDecisionMakers"]
+
+
+def test_each_deal_counts_once_per_persona_and_open_deals_are_ignored():
+    deals, contacts = frames(
+        [("A", "won"), ("B", "lost"), ("C", "open")],
+        [("A", "VP Sales", "Champion"), ("A", "SVP Sales", "Influencer"),
+         ("B", "VP Sales", "Champion"), ("C", "VP Sales", "Champion"),
+         ("Z", "CFO", "Decision Maker")])
+    res = persona_analysis(deals, contacts, CFG)
+    vp = row(res.tables["tblPersonas"], "VP Sales")
+    assert (vp["Deals with"], vp["Won with"], vp["Lost with"]) == (2, 1, 1)
+    assert vp["Verdict"] == "Too few deals"
+    assert vp["Typical role"] == "Champion (67%)"
+    assert math.isnan(vp["q-value"])
+    assert res.tables["tblPersonas"]["Persona"].tolist() == ["VP Sales"]
+    assert res.findings == []
+
+
+def test_same_input_same_tables_whatever_the_contact_order():
+    deals, contacts = planted_deals()
+    a = persona_analysis(deals, contacts, CFG)
+    b = persona_analysis(deals.sample(frac=1, random_state=3),
+                         contacts.sample(frac=1, random_state=4), CFG)
+    for name, table in a.tables.items():
+        pd.testing.assert_frame_equal(table, b.tables[name], check_dtype=False)
+    assert [f.sentence for f in a.findings] == [f.sentence for f in b.findings]
+
+
+# ------------------------------------------------------------------- committee size
+
+COMMITTEE_TITLES = ["VP Sales", "CFO", "Director IT", "Procurement Manager", "Software Engineer",
+                    "Head of Legal", "Data Analyst"]
+COMMITTEE_RATES = {1: 0.20, 2: 0.35, 3: 0.50, 4: 0.70, 5: 0.70, 6: 0.70}
+
+
+def committee_deals():
+    deals, contacts = [], []
+    for size, rate in COMMITTEE_RATES.items():
+        n = 120 if size <= 3 else 40
+        for j in range(n):
+            did = f"S{size}-{j:03d}"
+            deals.append((did, "won" if j < round(rate * n) else "lost"))
+            for k in range(size):
+                contacts.append((did, COMMITTEE_TITLES[(j + k) % len(COMMITTEE_TITLES)],
+                                 "Influencer"))
+    return frames(deals, contacts)
+
+
+def test_win_rate_rises_with_committee_size_and_four_plus_is_significant():
+    deals, contacts = committee_deals()
+    res = persona_analysis(deals, contacts, CFG)
+    t = res.tables["tblCommittee"]
+    assert list(t.columns[: len(COMMITTEE_COLUMNS)]) == COMMITTEE_COLUMNS
+    assert t["Contacts on deal"].tolist() == ["1", "2", "3", "4+"]  # no deal without contacts
+    assert t["Deals"].tolist() == [120, 120, 120, 120]
+    rates = t["Win rate"].to_numpy()
+    assert np.all(np.diff(rates) > 0)
+    assert rates.tolist() == pytest.approx([0.2, 0.35, 0.5, 0.7])
+    assert np.all(t["CI low"] < t["Win rate"]) and np.all(t["Win rate"] < t["CI high"])
+    assert t["CI high"].iloc[0] < t["CI low"].iloc[-1]
+    four = t.iloc[-1]
+    assert four["q-value"] <= CFG.fdr
+    assert four["Verdict"] == "Strong fit"
+    assert t.iloc[0]["Verdict"] == "Poor fit"
+    four_plus = [f for f in res.findings if "4 or more contacts" in f.sentence]
+    assert len(four_plus) == 1 and four_plus[0].significant
+    assert four_plus[0].recommendation == "Multi-thread: involve more people on each deal"
+    by_level = res.tables["tblCommitteeSeniority"]
+    assert by_level.columns[0] == "Seniorities on deal"
+    assert by_level["Deals"].sum() == len(deals)
+
+
+def test_zero_band_appears_when_some_deals_have_no_contacts():
+    deals, contacts = committee_deals()
+    extra = pd.DataFrame({"deal_id": [f"N{i}" for i in range(30)],
+                          "outcome": ["lost"] * 20 + ["won"] * 10})
+    res = persona_analysis(pd.concat([deals, extra], ignore_index=True), contacts, CFG)
+    t = res.tables["tblCommittee"]
+    assert t["Contacts on deal"].tolist() == ["0", "1", "2", "3", "4+"]
+    assert t.iloc[0]["Deals"] == 30 and t.iloc[0]["Won"] == 10
+
+
+# ------------------------------------------------------------------------ legacy case
+
+def legacy_deals():
+    """Won deals only carry contacts (as the legacy nested JSON does)."""
+    deals, contacts = [], []
+    for i in range(100):
+        did = f"W{i:03d}"
+        deals.append((did, "won"))
+        contacts.append((did, VP_SPELLINGS[i % len(VP_SPELLINGS)], "Champion"))
+        if i < 90:
+            contacts.append((did, CFO_SPELLINGS[i % len(CFO_SPELLINGS)], "Decision Maker"))
+        if i < 20:
+            contacts.append((did, "Director IT", "Evaluator"))
+    deals += [(f"L{i:03d}", "lost") for i in range(80)]
+    return frames(deals, contacts)
+
+
+def test_legacy_won_only_contacts_give_frequencies_only():
+    deals, contacts = legacy_deals()
+    res = persona_analysis(deals, contacts, CFG)
+    assert res.frequency_only is True
+    t = res.tables["tblPersonas"]
+    assert t["Persona"].tolist()[:2] == ["VP Sales", "CFO"]
+    assert t["Share of wins"].tolist()[:2] == pytest.approx([1.0, 0.9])
+    assert set(t["Verdict"]) == {FREQUENCY_ONLY}
+    for col in ("Win rate with", "Win rate without", "Lift", "q-value", "p-value", "Share of losses"):
+        assert t[col].isna().all(), col
+    note = res.notes["tblPersonas"]
+    assert "Frequency only" in note and "only won deals carry contacts" in note.lower()
+
+    dm = res.tables["tblDecisionMakers"]
+    top = dm.groupby("Pattern").head(1).set_index("Pattern")
+    assert top.loc["Persona", "Decision maker"] == "CFO"
+    assert top.loc["Seniority", "Decision maker"] == "C-level"
+    assert (top["Verdict"] == FREQUENCY_ONLY).all()
+    assert top["Lift"].isna().all()
+    assert "CFO" in res.notes["tblDecisionMakers"] and "C-level" in res.notes["tblDecisionMakers"]
+    assert "Frequency among wins only" in res.notes["tblDecisionMakers"]
+
+    committee = res.tables["tblCommittee"]
+    assert committee["Win rate"].isna().all() and committee["q-value"].isna().all()
+    assert res.findings == []  # never a driver
+
+
+# ------------------------------------------------------------------------- no contacts
+
+@pytest.mark.parametrize("contacts", [
+    None,
+    pd.DataFrame(columns=["deal_id", "title", "role", "department", "seniority"]),
+    pd.DataFrame({"deal_id": ["elsewhere"], "title": ["CFO"], "role": ["Champion"],
+                  "department": [None], "seniority": [None]}),
+])
+def test_no_contacts_gives_empty_tables_with_a_note(contacts):
+    deals = pd.DataFrame({"deal_id": ["A", "B"], "outcome": ["won", "lost"]})
+    res = persona_analysis(deals, contacts, CFG)
+    assert list(res.tables["tblPersonas"].columns[:14]) == PERSONA_COLUMNS
+    assert list(res.tables["tblCommittee"].columns[:7]) == COMMITTEE_COLUMNS
+    for name in ("tblPersonas", "tblCommittee", "tblCommitteeSeniority", "tblDecisionMakers"):
+        assert res.tables[name].empty
+        assert res.notes[name].startswith("No contacts were given")
+    assert res.findings == [] and not res.frequency_only
+
+
+def test_contacts_frame_gains_no_name_or_email_columns():
+    deals, contacts = planted_deals()
+    res = persona_analysis(deals, contacts, CFG)
+    for table in res.tables.values():
+        assert not [c for c in table.columns if "name" in c.lower() or "mail" in c.lower()]
+
+
+# ------------------------------------------------------------------------------ speed
+
+def test_fifty_thousand_deals_with_150k_contacts_is_fast():
+    rng = np.random.default_rng(7)
+    n = 50_000
+    ids = np.array([f"D{i}" for i in range(n)], dtype=object)
+    deals = pd.DataFrame({"deal_id": ids, "outcome": np.where(rng.random(n) < 0.3, "won", "lost")})
+    pool = np.array(["VP Sales", "CFO", "Director IT", "Procurement Manager", "Software Engineer",
+                     "Head of Legal", "Data Analyst", "CEO", "Chief Revenue Officer",
+                     "Sr. Manager, Marketing Ops"] + [f"Account Executive {i}" for i in range(500)],
+                    dtype=object)
+    roles = np.array(["Champion", "Decision Maker", "Influencer", "Evaluator", "Other"], dtype=object)
+    m = 3 * n
+    contacts = pd.DataFrame({"deal_id": ids[rng.integers(0, n, m)],
+                             "title": pool[rng.integers(0, len(pool), m)],
+                             "role": roles[rng.integers(0, len(roles), m)],
+                             "department": None, "seniority": None})
+    start = time.perf_counter()
+    res = persona_analysis(deals, contacts, CFG)
+    assert time.perf_counter() - start < 5.0
+    assert res.tables["tblPersonas"]["Deals with"].max() <= n

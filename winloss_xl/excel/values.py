@@ -25,12 +25,17 @@ def safe_text(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_cell(value: Any, blank: Any = None) -> Any:
-    """One Excel-ready value; ``blank`` stands for missing values (None, NaN, NaT, NA)."""
+def to_cell(value: Any, blank: Any = None, guard: bool = True) -> Any:
+    """One Excel-ready value; ``blank`` stands for missing values (None, NaN, NaT, NA).
+
+    ``guard`` prefixes formula-like text with an apostrophe (for values written into
+    cells); a formula's returned array is never evaluated, so the formulas pass False.
+    """
+    text = safe_text if guard else str
     if value is None or value is pd.NaT:
         return blank
     if isinstance(value, str):
-        return safe_text(value)
+        return text(value)
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -53,20 +58,21 @@ def to_cell(value: Any, blank: Any = None) -> Any:
     if isinstance(value, pd.Timedelta):
         return None if pd.isna(value) else value.total_seconds() / 86400
     if isinstance(value, (list, tuple, set, frozenset)):
-        return safe_text("; ".join(str(v) for v in value))
+        return text("; ".join(str(v) for v in value))
     try:
         if pd.isna(value):
             return blank
     except (TypeError, ValueError):
         pass
-    return safe_text(str(value))
+    return text(str(value))
 
 
-def frame_rows(frame: pd.DataFrame, blank: Any = None, header: bool = True) -> list[list[Any]]:
+def frame_rows(frame: pd.DataFrame, blank: Any = None, header: bool = True,
+               guard: bool = True) -> list[list[Any]]:
     """A DataFrame as a 2-D list of Excel values, header row first."""
     rows: list[list[Any]] = []
     if header:
-        rows.append([to_cell(str(c), blank) for c in frame.columns])
+        rows.append([to_cell(str(c), blank, guard) for c in frame.columns])
     for record in frame.itertuples(index=False, name=None):
-        rows.append([to_cell(v, blank) for v in record])
+        rows.append([to_cell(v, blank, guard) for v in record])
     return rows

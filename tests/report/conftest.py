@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_analysis import fake_analysis  # noqa: E402
+from fake_analysis import fake_analysis
 
 
 @pytest.fixture

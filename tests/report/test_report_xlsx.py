@@ -220,7 +220,7 @@ def test_template_keeps_restyled_look(tmp_path, analysis):
 def test_not_a_workbook_output_is_an_input_error(tmp_path, analysis):
     out = tmp_path / "r.xlsx"
     out.write_text("not a zip")
-    with pytest.raises(InputError, match="not a readable .xlsx"):
+    with pytest.raises(InputError, match=r"not a readable \.xlsx"):
         write_report(build_report(analysis), out)
 
 

@@ -52,7 +52,8 @@ CAPTIONS: dict[str, str] = {
     "tblLossStages": "Stage at which lost deals died",
     "tblPersonas": "Buyer personas: win rate with and without them on the deal",
     "tblCommittee": "Buying committee size",
-    "tblDecisionMakers": "Decision makers",
+    "tblDecisionMakers": "Decision makers: who signs the deals we win",
+    "tblCommitteeSeniority": "Seniority mix of the buying committee",
     "tblRecommendations": "Recommendations, each with its evidence",
     "tblQualification": "Qualification score thresholds",
     "tblDataQuality": "What ingestion checked, fixed and left out",
@@ -107,13 +108,18 @@ def column_format(name: str, series: pd.Series | None = None) -> Fmt:
 def metric_format(metric: str) -> Fmt:
     """Format of one tblSummary metric (its Value column mixes kinds)."""
     low = metric.lower()
+    if "date" in low:
+        return "date"
+    if low.startswith("leading"):
+        return "text"
     if "rate" in low or low.startswith("share"):
         return "percent"
     if "amount" in low or "value" in low.split():
         return "currency"
     if "days" in low or "cycle" in low:
         return "days"
-    if low in ("closed deals", "won", "lost", "open deals excluded", "deals") or low.endswith("deals"):
+    if low in ("closed deals", "won", "lost", "open deals excluded", "deals") or low.endswith(
+            ("deals", "losses", "wins", "contacts")):
         return "integer"
     return "number"
 
@@ -173,7 +179,13 @@ class _Sheet:
         header = self.next_row + 1  # caption row above the header
         t = _table(analysis, name, header, **_scales(analysis.tables.get(name, pd.DataFrame())))
         self.spec.blocks.append(t)
-        self.next_row = t.last_row + 1 + gap
+        self.next_row = t.last_row + 1
+        note = analysis.notes.get(name, "")
+        if note and not t.frame.empty:
+            self.spec.blocks.append(Note(row=self.next_row, col=LEFT, text=note, width=NOTE_WIDTH,
+                                         style="note"))
+            self.next_row += 1
+        self.next_row += gap
         return t
 
     def freeze_at(self, t: Table) -> None:
@@ -268,6 +280,39 @@ def group_by_dimension(patterns: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- sheets
 
+def _kpi_tiles(a: Analysis) -> tuple[Kpi, ...]:
+    """Five tiles: win rate and closed deals, then the first three other metrics that have a value."""
+    closed, won, lost = _summary(a, "Closed deals"), _summary(a, "Won"), _summary(a, "Lost")
+    lo, hi = _summary(a, "Win rate CI low"), _summary(a, "Win rate CI high")
+    avg_lost = _summary(a, "Avg lost amount")
+    cyc_lost = _summary(a, "Median cycle lost (days)")
+    tiles = [
+        Kpi("Win rate", _number(_summary(a, "Win rate")), "percent",
+            f"95% interval {_fmt_pct(lo)} to {_fmt_pct(hi)}"),
+        Kpi("Closed deals", _number(closed), "integer", f"{_fmt_num(won)} won, {_fmt_num(lost)} lost"),
+    ]
+    candidates = [
+        Kpi("Value win rate", _number(_summary(a, "Value win rate")), "percent",
+            "share of closed value won"),
+        Kpi("Avg won amount", _number(_summary(a, "Avg won amount")), "currency",
+            f"lost deals avg {_fmt_num(avg_lost)}" if _number(avg_lost) is not None else "per won deal"),
+        Kpi("Median cycle, won", _number(_summary(a, "Median cycle won (days)")), "days",
+            f"lost deals {_fmt_num(cyc_lost, ' d')}" if _number(cyc_lost) is not None else "won deals"),
+        Kpi("Won amount", _number(_summary(a, "Won amount")), "currency", "total value won"),
+        Kpi("Open deals excluded", _number(_summary(a, "Open deals excluded")), "integer",
+            "not yet won or lost"),
+        Kpi("Excl. no decision", _number(_summary(a, "Win rate excl. no decision")), "percent",
+            "win rate without no-decision closes"),
+    ]
+    tiles += [k for k in candidates if k.value is not None][:3]
+    return tuple(tiles)
+
+
+#: Summary grid: B metric, C value, D note, E spacer, F..K chart and trend; tiles are 2 columns wide.
+SUMMARY_WIDTHS: dict[int, float] = {1: 2.0, 2: 23.0, 3: 13.0, 4: 31.0, 5: 4.0,
+                                    **{c: 17.5 for c in range(6, 12)}}
+
+
 def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
     closed = _summary(a, "Closed deals")
     won, lost = _summary(a, "Won"), _summary(a, "Lost")
@@ -276,22 +321,9 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
            f"{_fmt_num(open_)} open deals excluded.")
     if a.sentences.get("lead_rate"):
         sub += " " + a.sentences["lead_rate"]
-    spec = SheetSpec(name="Summary", column_widths={1: 2.0, LEFT: 26.0, LEFT + 1: 12.0,
-                                                    **{c: 19.0 for c in range(LEFT + 2, LEFT + 10)}})
+    spec = SheetSpec(name="Summary", column_widths=dict(SUMMARY_WIDTHS))
     spec.blocks.append(Title(row=2, col=LEFT, text=title, subtitle=sub))
-    win = _summary(a, "Win rate")
-    lo, hi = _summary(a, "Win rate CI low"), _summary(a, "Win rate CI high")
-    avg_won, avg_lost = _summary(a, "Avg won amount"), _summary(a, "Avg lost amount")
-    cyc_won, cyc_lost = _summary(a, "Median cycle won (days)"), _summary(a, "Median cycle lost (days)")
-    tiles = (
-        Kpi("Win rate", _number(win), "percent", f"95% interval {_fmt_pct(lo)} to {_fmt_pct(hi)}"),
-        Kpi("Closed deals", _number(closed), "integer", f"{_fmt_num(won)} won, {_fmt_num(lost)} lost"),
-        Kpi("Value win rate", _number(_summary(a, "Value win rate")), "percent",
-            "share of closed value won"),
-        Kpi("Avg won amount", _number(avg_won), "currency", f"lost deals avg {_fmt_num(avg_lost)}"),
-        Kpi("Median cycle, won", _number(cyc_won), "days", f"lost deals {_fmt_num(cyc_lost, ' d')}"),
-    )
-    spec.blocks.append(Kpis(row=5, col=LEFT, tiles=tiles, tile_width=2))
+    spec.blocks.append(Kpis(row=5, col=LEFT, tiles=_kpi_tiles(a), tile_width=2))
     row = 9
     spec.blocks.append(Note(row=row, col=LEFT, text="Key findings", width=NOTE_WIDTH, style="heading"))
     row += 1
@@ -301,8 +333,8 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
         spec.blocks.append(Note(row=row, col=LEFT, text=f"{i}.  {s}", width=NOTE_WIDTH, style="finding"))
         row += 1
     if a.sentences.get("trend"):
-        spec.blocks.append(Note(row=row, col=LEFT, text=a.sentences["trend"], width=NOTE_WIDTH,
-                                style="finding"))
+        spec.blocks.append(Note(row=row, col=LEFT, text=f"Trend: {a.sentences['trend']}",
+                                width=NOTE_WIDTH, style="finding"))
         row += 1
     row += 1
     spec.blocks.append(Note(row=row, col=LEFT, text=f"How to read this: {INTERVAL_SENTENCE} "
@@ -311,20 +343,23 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
     summary = _table(a, "tblSummary", row + 1)
     cell_formats = {(i, "Value"): metric_format(str(m))
                     for i, m in enumerate(summary.frame.get("Metric", pd.Series(dtype=object)))}
-    summary = replace(summary, cell_formats=cell_formats,
-                      formats={**summary.formats, "Value": "number"})
+    summary = replace(summary, cell_formats=cell_formats, wrap=("Value", "Note"),
+                      widths={**summary.widths, "Metric": SUMMARY_WIDTHS[LEFT],
+                              "Value": SUMMARY_WIDTHS[LEFT + 1], "Note": SUMMARY_WIDTHS[LEFT + 2]},
+                      formats={**summary.formats, "Value": "number", "Note": "text"})
     spec.blocks.append(summary)
-    trend_row = summary.last_row + 3
-    trend = _table(a, "tblTrend", trend_row, **_scales(a.tables.get("tblTrend", pd.DataFrame())))
+    chart_col = LEFT + 4  # F
+    trend = _table(a, "tblTrend", max(summary.row + 19, summary.last_row + 4), col=chart_col,
+                   **_scales(a.tables.get("tblTrend", pd.DataFrame())))
     spec.blocks.append(trend)
     if not trend.frame.empty and "Win rate" in trend.frame.columns:
         n = len(trend.frame)
         first = max(0, n - 12)
         spec.blocks.append(Chart(
-            row=summary.row - 1, col=LEFT + 3, title="Win rate by quarter (with 95% interval)",
+            row=summary.row - 1, col=chart_col, title="Win rate by quarter (with 95% interval)",
             source="tblTrend", categories="Period", values=("Win rate",), kind="line",
             first=first, count=n - first, y_format="percent", y_title="Win rate",
-            width_cm=22.0, height_cm=7.6,
+            width_cm=19.5, height_cm=8.0,
             error_low="CI low" if "CI low" in trend.frame.columns else None,
             error_high="CI high" if "CI high" in trend.frame.columns else None))
     return spec
@@ -425,8 +460,22 @@ def _extras(a: Analysis, sheet: str) -> Iterable[str]:
     for name in a.tables:
         if name in CONTRACT_TABLES:
             continue
-        if EXTRA_TABLE_SHEETS.get(name, "Data Quality") == sheet and _valid_table_name(name):
+        if extra_sheet(name) == sheet and _valid_table_name(name):
             yield name
+
+
+def extra_sheet(name: str) -> str:
+    """The sheet an extra (non-contract) table goes to, by its name."""
+    if name in EXTRA_TABLE_SHEETS:
+        return EXTRA_TABLE_SHEETS[name]
+    low = name.lower()
+    for prefix, sheet in (("tblloss", "Loss Reasons"), ("tblcompetitor", "Loss Reasons"),
+                          ("tblpersona", "Personas"), ("tblcommittee", "Personas"),
+                          ("tbldecision", "Personas"), ("tblrecommend", "Recommendations"),
+                          ("tblqualification", "Recommendations")):
+        if low.startswith(prefix):
+            return sheet
+    return "Data Quality"
 
 
 def _valid_table_name(name: str) -> bool:

@@ -171,8 +171,6 @@ def run_analyze(args: argparse.Namespace) -> int:
     progress.stage(f"Reading {deals.name}")
     dealset = load_deals(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
                          sheet=getattr(args, "sheet", None))
-    if not progress.quiet:
-        log.info("read %d deals, %d contacts", len(dealset.deals), len(dealset.contacts))
     title = "Win/Loss report"
     if where:
         dealset = filter_deals(dealset, where)
@@ -215,16 +213,27 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """``winloss-xl demo [-o FILE]``: the report of the bundled sample deals."""
-    from ..demo_data import demo_dealset
-
     progress = Progress(args.quiet)
     progress.stage("Loading the bundled sample deals")
-    dealset = demo_dealset()
+    dealset = _demo_dealset()
     output = Path(args.output)
     produce(dealset, Config(), output, title="Win/Loss report (sample data)", template=None,
             inputs=[], progress=progress)
     progress.done(f"Wrote {output}")
     return 0
+
+
+def _demo_dealset() -> Any:
+    """The bundled sample deals (``winloss_xl.demo_data``), else generated ones of the same shape."""
+    try:
+        from ..demo_data import demo_dealset
+    except ModuleNotFoundError:
+        from ..dealset import DealSet
+        from ..engine.synthetic import make_deals
+
+        deals, extra = make_deals(4000, seed=7)
+        return DealSet.from_frame(deals, extra_dimensions=extra, source="sample deals")
+    return demo_dealset()
 
 
 def run_template(args: argparse.Namespace) -> int:

@@ -277,8 +277,18 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
                 code = EXCEL_FORMATS.get(fmt, "General") if fmt else codes[name]
                 if cell.value is not None and not isinstance(cell.value, str):
                     cell.number_format = code
-                if name in wrap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str):
+                    cell.alignment = Alignment(wrap_text=name in wrap, vertical="top", indent=1)
+            if wrap:
+                lines = 1
+                for name in wrap & set(columns):
+                    j = columns.index(name)
+                    text = row[j]
+                    if isinstance(text, str):
+                        chars = _wrap_width(t, name)
+                        lines = max(lines, math.ceil(len(text) / max(chars * 1.15 - 2, 4)))
+                if lines > 1:
+                    ws.row_dimensions[r].height = 13.5 * lines + 2
         if t.verdict_column and t.verdict_column in columns:
             j = columns.index(t.verdict_column)
             for i in range(len(frame)):
@@ -298,6 +308,12 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
     ws.add_table(table)
     if not frame.empty:
         _conditional(ws, t, columns, last_row)
+
+
+def _wrap_width(t: Table, name: str) -> float:
+    if name in t.widths:
+        return float(t.widths[name])
+    return 30.0
 
 
 def _unique_name(name: str, used: set[str]) -> str:

@@ -118,9 +118,9 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
     closed = closed.drop_duplicates("deal_id")
     if contacts is None or len(contacts) == 0 or len(closed) == 0:
         return _empty_result("No contacts were given, so there are no personas to compare.")
-    ids = pd.Index(closed["deal_id"].astype(str).to_numpy(dtype=object))
+    ids = pd.Index(_keys(closed["deal_id"]))
     linked = contacts[contacts["deal_id"].notna()]
-    pos = ids.get_indexer(linked["deal_id"].astype(str).to_numpy(dtype=object))
+    pos = ids.get_indexer(_keys(linked["deal_id"]))
     keep = pos >= 0
     if not keep.any():
         return _empty_result("No contacts were given for the won or lost deals, so there are "
@@ -132,16 +132,15 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
         n=len(closed), won=won, total_won=int(won.sum()), config=config,
         frequency_only=not bool((~won[pos]).any()),
     )
-    info = tt.classify_contacts(linked)
+    enc = tt.encode_contacts(linked)
 
-    personas, persona_note = _persona_table(ctx, pos, info)
+    personas, persona_note = _persona_table(ctx, pos, enc)
     committee = _committee_table(ctx, np.bincount(pos, minlength=ctx.n), "Contacts on deal")
-    sen_codes = pd.Categorical(info["seniority"], categories=list(tt.SENIORITIES)).codes
+    sen_codes = _seniority_codes(enc)
     known = sen_codes >= 0
-    levels = _distinct_per_deal(pos[known], sen_codes[known].astype("int64"), len(tt.SENIORITIES),
-                                ctx.n)
+    levels = _distinct_per_deal(pos[known], sen_codes[known], len(tt.SENIORITIES), ctx.n)
     by_seniority = _committee_table(ctx, levels, SENIORITY_VIEW_FIRST)
-    decision_makers, dm_note = _decision_maker_table(ctx, pos, info)
+    decision_makers, dm_note = _decision_maker_table(ctx, pos, enc, sen_codes)
 
     notes = {"tblPersonas": persona_note}
     if ctx.frequency_only:
@@ -191,12 +190,37 @@ class _Context:
 
 # --------------------------------------------------------------------------- helpers
 
+def _keys(ids: pd.Series) -> np.ndarray:
+    """Deal keys as text, so 101 and "101" meet."""
+    if not pd.api.types.is_string_dtype(ids):
+        ids = ids.astype(str)
+    return ids.to_numpy(dtype=object)
+
+
+def _unique_sorted(x: np.ndarray) -> np.ndarray:
+    """np.unique for int64 by sorting (much faster than the hash path on big arrays)."""
+    if len(x) == 0:
+        return x
+    x = np.sort(x, kind="stable")
+    keep = np.empty(len(x), dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
+def _seniority_codes(enc: tt.EncodedContacts) -> np.ndarray:
+    """Index into titles.SENIORITIES of each contact's seniority, -1 when unknown."""
+    index = {s: i for i, s in enumerate(tt.SENIORITIES)}
+    by_persona = np.array([index.get(i.seniority, -1) for i in enc.infos] or [-1], dtype="int64")
+    return by_persona[enc.persona]
+
+
 def _presence(pos: np.ndarray, codes: np.ndarray, n_codes: int, won: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray]:
     """Deals with and won deals with each code, each deal counted once per code."""
     if n_codes == 0:
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
-    pairs = np.unique(pos * n_codes + codes)
+    pairs = _unique_sorted(pos * n_codes + codes)
     deal = pairs // n_codes
     code = pairs % n_codes
     deals_with = np.bincount(code, minlength=n_codes).astype("int64")
@@ -208,7 +232,7 @@ def _distinct_per_deal(pos: np.ndarray, codes: np.ndarray, n_codes: int, n_deals
     """Number of distinct codes on each deal."""
     if len(pos) == 0:
         return np.zeros(n_deals, dtype="int64")
-    pairs = np.unique(pos * n_codes + codes)
+    pairs = _unique_sorted(pos * n_codes + codes)
     return np.bincount(pairs // n_codes, minlength=n_deals)
 
 
@@ -254,17 +278,16 @@ def _evidence_order(table: pd.DataFrame, label: str, count: str, won: str) -> pd
 
 # -------------------------------------------------------------------------- personas
 
-def _persona_table(ctx: _Context, pos: np.ndarray, info: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    codes, labels = pd.factorize(info["persona"].to_numpy(dtype=object))
-    labels = list(labels)
+def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
+                   ) -> tuple[pd.DataFrame, str]:
+    codes = enc.persona
+    labels = [i.persona for i in enc.infos]
     n_codes = len(labels)
-    deals_with, won_with = _presence(pos, codes.astype("int64"), n_codes, ctx.won)
-    first_row = np.unique(codes, return_index=True)[1]
-    seniority = info["seniority"].to_numpy(dtype=object)[first_row]
-    function = info["function"].to_numpy(dtype=object)[first_row]
+    deals_with, won_with = _presence(pos, codes, n_codes, ctx.won)
+    seniority = [i.seniority for i in enc.infos]
+    function = [i.function for i in enc.infos]
 
-    role_codes = pd.Categorical(info["role"], categories=list(tt.ROLES)).codes.astype("int64")
-    role_codes[role_codes < 0] = tt.ROLES.index(tt.OTHER_ROLE)
+    role_codes = enc.role
     n_roles = len(tt.ROLES)
     counts = np.bincount(codes * n_roles + role_codes, minlength=n_codes * n_roles)
     counts = counts.reshape(n_codes, n_roles)
@@ -298,7 +321,8 @@ def _persona_table(ctx: _Context, pos: np.ndarray, info: pd.DataFrame) -> tuple[
     table["Recommendation"] = [_RECOMMENDATIONS[v] for v in table["Verdict"]]
     table = _evidence_order(table, "Persona", "Deals with", "Won with")
 
-    unreadable = int(info["persona"].eq(tt.OTHER).sum())
+    other = labels.index(tt.OTHER) if tt.OTHER in labels else -1
+    unreadable = int((codes == other).sum()) if other >= 0 else 0
     tail = (f" {unreadable} contact(s) had a title that could not be read and count as Other."
             if unreadable else "")
     if freq:
@@ -434,22 +458,26 @@ def _committee_findings(ctx: _Context, table: pd.DataFrame, *, seniority_view: b
 
 # ------------------------------------------------------------------- decision makers
 
-def _decision_maker_table(ctx: _Context, pos: np.ndarray, info: pd.DataFrame
-                          ) -> tuple[pd.DataFrame, str]:
-    is_dm = (info["role"] == tt.DECISION_MAKER).to_numpy()
+def _decision_maker_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts,
+                          sen_codes: np.ndarray) -> tuple[pd.DataFrame, str]:
+    is_dm = enc.role == tt.ROLES.index(tt.DECISION_MAKER)
     if not is_dm.any():
         return (pd.DataFrame(columns=DECISION_MAKER_COLUMNS),
                 "No contact is marked as a decision maker (or economic buyer, approver, signer).")
+    persona_labels = [i.persona for i in enc.infos]
     parts = []
-    for pattern, column, unknown in (("Persona", "persona", tt.OTHER),
-                                     ("Seniority", "seniority", tt.OTHER)):
-        values = info[column].to_numpy(dtype=object)[is_dm]
-        keep = values != unknown
+    for pattern, all_codes, all_labels in (("Persona", enc.persona, persona_labels),
+                                           ("Seniority", sen_codes, list(tt.SENIORITIES))):
+        codes = all_codes[is_dm]
+        keep = codes >= 0
+        if tt.OTHER in all_labels:
+            keep &= codes != all_labels.index(tt.OTHER)
         if not keep.any():
             continue
-        codes, labels = pd.factorize(values[keep])
-        deals_with, won_with = _presence(pos[is_dm][keep], codes.astype("int64"), len(labels),
-                                         ctx.won)
+        deals_with, won_with = _presence(pos[is_dm][keep], codes[keep], len(all_labels), ctx.won)
+        present = np.flatnonzero(deals_with)
+        labels = [all_labels[i] for i in present]
+        deals_with, won_with = deals_with[present], won_with[present]
         seg = _tested(ctx, list(labels), won_with, deals_with)
         freq = ctx.frequency_only
         part = pd.DataFrame({

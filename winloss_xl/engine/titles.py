@@ -476,27 +476,84 @@ def normalize_roles(roles: pd.Series) -> pd.Series:
                      dtype=object)
 
 
-def classify_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
-    """persona, seniority, function and role of each contact row (same index).
+@dataclass(frozen=True)
+class EncodedContacts:
+    """Contacts as small integer codes (fast to group) plus what each code means.
+
+    ``persona[i]`` indexes ``infos`` (one TitleInfo per distinct persona label);
+    ``role[i]`` indexes :data:`ROLES`.
+    """
+
+    persona: np.ndarray
+    infos: tuple[TitleInfo, ...]
+    role: np.ndarray
+
+
+def _column(contacts: pd.DataFrame, name: str) -> pd.Series | None:
+    if name not in contacts.columns:
+        return None
+    col = contacts[name]
+    return col if col.notna().any() else None
+
+
+def encode_contacts(contacts: pd.DataFrame) -> EncodedContacts:
+    """Read every contact's title (and role) once per distinct spelling.
 
     The title decides; a given seniority or department column fills in what the title
     leaves unknown ("Director" with department "Finance" is Director Finance).
     """
     n = len(contacts)
-    empty = pd.Series([None] * n, index=contacts.index, dtype="object")
-    out = classify_titles(contacts.get("title", empty))
-    out.index = contacts.index
+    title = _column(contacts, "title")
+    if title is None:
+        key = np.zeros(n, dtype="int64")
+        tinfos: list[TitleInfo] = [OTHER_INFO]
+    else:
+        key, tinfos = _map_unique(title, parse_title)
+        key = np.where(key < 0, len(tinfos) - 1, key).astype("int64")
+    given: list[tuple[str, list[str]]] = []
     for col, func, target in (("seniority", normalize_seniority, "seniority"),
                               ("department", normalize_function, "function")):
-        if col not in contacts or not contacts[col].notna().any():
+        values = _column(contacts, col)
+        if values is None:
             continue
-        codes, results = _map_unique(pd.Series(contacts[col], dtype="object"), func)
-        given = np.array(results, dtype=object)[codes]
-        fill = (out[target].to_numpy() == OTHER) & (given != OTHER)
-        if fill.any():
-            out.loc[fill, target] = given[fill]
-            pairs = out.loc[fill, ["seniority", "function"]]
-            out.loc[fill, "persona"] = [persona_label(s, f) for s, f in
-                                        zip(pairs["seniority"], pairs["function"])]
-    out["role"] = normalize_roles(contacts.get("role", empty)).to_numpy()
-    return out
+        codes, results = _map_unique(values, func)
+        codes = np.where(codes < 0, len(results) - 1, codes)
+        key = key * len(results) + codes
+        given.append((target, results))
+    combo_codes, combos = pd.factorize(key)
+    labels: dict[str, int] = {}
+    infos: list[TitleInfo] = []
+    combo_to_label = np.empty(len(combos), dtype="int64")
+    for j, k in enumerate(combos):
+        k = int(k)
+        fill: dict[str, str] = {}
+        for target, results in reversed(given):
+            k, code = divmod(k, len(results))
+            fill[target] = results[code]
+        info = tinfos[k]
+        sen = info.seniority if info.seniority != OTHER else fill.get("seniority", OTHER)
+        func = info.function if info.function != OTHER else fill.get("function", OTHER)
+        if (sen, func) != (info.seniority, info.function):
+            info = TitleInfo(persona_label(sen, func), sen, func)
+        if info.persona not in labels:
+            labels[info.persona] = len(infos)
+            infos.append(info)
+        combo_to_label[j] = labels[info.persona]
+    persona = combo_to_label[combo_codes] if n else np.zeros(0, dtype="int64")
+    role_col = _column(contacts, "role")
+    if role_col is None:
+        role = np.full(n, ROLES.index(OTHER_ROLE), dtype="int64")
+    else:
+        rcodes, rvalues = _map_unique(role_col, normalize_role)
+        role = np.array([ROLES.index(r) for r in rvalues], dtype="int64")[rcodes]
+    return EncodedContacts(persona.astype("int64"), tuple(infos), role)
+
+
+def classify_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
+    """persona, seniority, function and role of each contact row (same index); see
+    :func:`encode_contacts` for the rules."""
+    enc = encode_contacts(contacts)
+    out = {name: np.array([getattr(i, name) for i in enc.infos] or [OTHER], dtype=object)[enc.persona]
+           for name in ("persona", "seniority", "function")}
+    out["role"] = np.array(ROLES, dtype=object)[enc.role]
+    return pd.DataFrame(out, index=contacts.index)

@@ -103,3 +103,90 @@ def test_segment_table_legacy_four_of_five_is_not_strong():
     assert row["Deals"] == 5
     assert row["Verdict"] in (stats.LEANING_STRONG, stats.IN_LINE)
     assert row["CI low"] < row["Win rate"] < row["CI high"]
+
+
+# ---------------------------------------------------------------- engine additions
+
+
+def test_fisher_vs_rest_fast_with_one_population_per_segment():
+    rng = np.random.default_rng(11)
+    totals = rng.integers(2, 300, 400)
+    total_won = np.array([rng.integers(0, t + 1) for t in totals])
+    n = np.array([rng.integers(1, t) for t in totals])
+    k = np.array([rng.integers(max(0, m - (t - w)), min(m, w) + 1) for m, t, w in zip(n, totals, total_won)])
+    ours = stats.fisher_vs_rest_fast(k, n, total_won, totals)
+    ref = [st.fisher_exact([[a, m - a], [w - a, t - w - (m - a)]])[1]
+           for a, m, w, t in zip(k, n, total_won, totals)]
+    np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-12)
+
+
+def test_fisher_vs_rest_fast_on_a_million_deals_matches_scipy():
+    k, n = np.array([30_050, 5_000, 61_000]), np.array([50_000, 9_000, 100_000])
+    ours = stats.fisher_vs_rest_fast(k, n, 600_000, 1_000_000)
+    ref = [st.fisher_exact([[a, m - a], [600_000 - a, 400_000 - (m - a)]])[1] for a, m in zip(k, n)]
+    np.testing.assert_allclose(ours, ref, rtol=1e-6)
+
+
+def test_z_screen_never_hides_a_fisher_result_below_the_fdr():
+    # the driver screen skips exact tests whose normal-approximation p exceeds 0.5
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        total = int(rng.integers(20, 3000))
+        total_won = int(rng.integers(1, total))
+        n = int(rng.integers(3, max(4, total // 5)))
+        k = int(rng.integers(max(0, n - (total - total_won)), min(n, total_won) + 1))
+        if stats.z_vs_rest_p([k], [n], total_won, total)[0] > 0.5:
+            assert stats.fisher_vs_rest([k], [n], total_won, total)[0] > 0.2
+
+
+def test_auc_by_hand():
+    # won 0.9, 0.8, 0.4; lost 0.7, 0.4, 0.1 -> pairs won > lost: 0.9 beats 3, 0.8 beats 3,
+    # 0.4 beats 0.1 and ties 0.4 (1/2): (3 + 3 + 1.5) / 9
+    assert stats.auc([0.9, 0.8, 0.4], [0.7, 0.4, 0.1]) == pytest.approx(7.5 / 9)
+    assert stats.auc([0.85, 0.90], [0.50]) == 1.0
+    assert stats.auc([0.1], [0.9]) == 0.0
+    assert math.isnan(stats.auc([], [0.3]))
+    w, lo = [0.9, 0.8, 0.4, 0.6], [0.7, 0.4, 0.1]
+    u = st.mannwhitneyu(w, lo).statistic
+    assert stats.auc(w, lo) == pytest.approx(u / (len(w) * len(lo)))
+
+
+def test_poisson_binomial_against_enumeration():
+    import itertools
+
+    probs = [0.2, 0.5, 0.5, 0.9, 0.7]
+    pmf = np.zeros(len(probs) + 1)
+    for outcome in itertools.product([0, 1], repeat=len(probs)):
+        pr = np.prod([p if o else 1 - p for p, o in zip(probs, outcome)])
+        pmf[sum(outcome)] += pr
+    for observed in range(len(probs) + 1):
+        expected = pmf[pmf <= pmf[observed] * (1 + 1e-7)].sum()
+        assert stats.poisson_binomial_p(observed, probs) == pytest.approx(expected)
+    # grouped form: same probabilities given as counts
+    assert stats.poisson_binomial_p(2, [0.2, 0.5, 0.9, 0.7], [1, 2, 1, 1]) == pytest.approx(
+        stats.poisson_binomial_p(2, probs))
+    # one probability: the exact binomial test
+    assert stats.poisson_binomial_p(9, [0.4], [20]) == pytest.approx(st.binomtest(9, 20, 0.4).pvalue)
+
+
+def test_expected_wins_normal_approximation_close_to_exact_for_many_deals():
+    probs, counts = np.array([0.3, 0.6, 0.8]), np.array([900, 700, 600])
+    mean = float((probs * counts).sum())
+    var = float((counts * probs * (1 - probs)).sum())
+    for observed in (int(mean) - 40, int(mean) + 25):
+        exact = stats.poisson_binomial_p(observed, probs, counts)
+        approx = stats.expected_wins_p(observed, mean, var)[0]
+        assert approx == pytest.approx(exact, rel=0.05)
+    assert stats.expected_vs_actual_p(int(mean) + 25, probs, counts) == pytest.approx(
+        stats.expected_wins_p(int(mean) + 25, mean, var)[0])
+
+
+def test_mcnemar_is_exact_binomial_on_discordant_pairs():
+    # 10 vs 2 discordant: 2 * P(X <= 2 | 12, 1/2) = 2 * 79 / 4096
+    assert stats.mcnemar_p(10, 2) == pytest.approx(2 * 79 / 4096)
+    assert stats.mcnemar_p(0, 0) == 1.0
+
+
+def test_share_exceeds_is_one_sided_binomial():
+    assert stats.share_exceeds_p(8, 10, 0.5)[0] == pytest.approx(
+        st.binomtest(8, 10, 0.5, alternative="greater").pvalue)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import special as _sp
 from scipy import stats as _st
 
 STRONG = "Strong fit"
@@ -256,61 +257,113 @@ def fisher_vs_rest_fast(won, n, total_won, total_n) -> np.ndarray:
     if not ok.any():
         return out
     k, m, big_k, big_n = k[ok], m[ok], big_k[ok], big_n[ok]
-    dist = _st.hypergeom(big_n, big_k, m)
     lo = np.maximum(0, m - (big_n - big_k))
     hi = np.minimum(m, big_k)
     mode = np.clip(((m + 1) * (big_k + 1)) // (big_n + 2), lo, hi)
-    threshold = dist.logpmf(k) + math.log1p(1e-7)
     p = np.ones(k.shape, dtype="float64")
-    below = k < mode
-    above = k > mode
-    if below.any():
-        # observed in the left tail: find the smallest x in [mode, hi] with pmf <= observed
-        x = _first_at_or_below(dist, threshold, mode, hi, below, increasing_side=False)
-        left = dist.cdf(k)
-        right = np.where(x <= hi, dist.sf(x - 1), 0.0)
-        p = np.where(below, left + right, p)
-    if above.any():
-        x = _first_at_or_below(dist, threshold, lo, mode, above, increasing_side=True)
-        right = dist.sf(k - 1)
-        left = np.where(x >= lo, dist.cdf(x), 0.0)
-        p = np.where(above, left + right, p)
+    for side in ("below", "above"):
+        idx = np.flatnonzero(k < mode if side == "below" else k > mode)
+        if idx.size == 0:
+            continue
+        dist = _Hypergeom(big_n[idx], big_k[idx], m[idx])
+        ks = k[idx]
+        threshold = dist.logpmf(ks) + math.log1p(1e-7)
+        if side == "below":
+            # observed in the left tail: smallest x in [mode, hi] with pmf <= observed
+            x = _first_at_or_below(dist, threshold, mode[idx], hi[idx], increasing_side=False)
+            far = x <= hi[idx]
+            tail = np.zeros(idx.size)
+            tail[far] = dist.subset(far).sf(x[far] - 1)
+            p[idx] = dist.cdf(ks) + tail
+        else:
+            x = _first_at_or_below(dist, threshold, lo[idx], mode[idx], increasing_side=True)
+            far = x >= lo[idx]
+            tail = np.zeros(idx.size)
+            tail[far] = dist.subset(far).cdf(x[far])
+            p[idx] = dist.sf(ks - 1) + tail
     out[ok] = np.clip(p, 0.0, 1.0)
     return out
 
 
-def _first_at_or_below(dist, threshold, start, stop, active, *, increasing_side: bool):
-    """Bisection on the monotone part of a hypergeometric pmf.
+class _Hypergeom:
+    """logpmf via log-gamma (vectorised, without scipy's per-call argument checks); cdf/sf from scipy."""
+
+    def __init__(self, population, successes, draws) -> None:
+        self.big_n, self.big_k, self.m = population, successes, draws
+        self._norm = _lnchoose(population, draws)
+
+    def subset(self, mask) -> _Hypergeom:
+        return _Hypergeom(self.big_n[mask], self.big_k[mask], self.m[mask])
+
+    def logpmf(self, x, mask=None):
+        if mask is None:
+            big_n, big_k, m, norm = self.big_n, self.big_k, self.m, self._norm
+        else:
+            big_n, big_k, m, norm = self.big_n[mask], self.big_k[mask], self.m[mask], self._norm[mask]
+        return _lnchoose(big_k, x) + _lnchoose(big_n - big_k, m - x) - norm
+
+    def cdf(self, x):
+        return _st.hypergeom.cdf(x, self.big_n, self.big_k, self.m)
+
+    def sf(self, x):
+        return _st.hypergeom.sf(x, self.big_n, self.big_k, self.m)
+
+
+def _lnchoose(n, k):
+    n = np.asarray(n, dtype="float64")
+    k = np.asarray(k, dtype="float64")
+    return _sp.gammaln(n + 1) - _sp.gammaln(k + 1) - _sp.gammaln(n - k + 1)
+
+
+def z_vs_rest_p(won, n, total_won, total_n) -> np.ndarray:
+    """Two-sided p of the normal approximation (pooled two-proportion z) of a segment vs the rest.
+
+    Used only to screen: a candidate whose approximate p is far above the
+    false-discovery rate cannot become significant, so its exact test can be skipped.
+    """
+    k = np.atleast_1d(np.asarray(won, dtype="float64"))
+    m = np.atleast_1d(np.asarray(n, dtype="float64"))
+    big_k = np.asarray(total_won, dtype="float64")
+    big_n = np.asarray(total_n, dtype="float64")
+    rest_n = big_n - m
+    pooled = big_k / np.where(big_n > 0, big_n, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(pooled * (1 - pooled) * (1 / m + 1 / rest_n))
+        z = (k / m - (big_k - k) / rest_n) / se
+    p = 2 * _st.norm.sf(np.abs(z))
+    return np.where((m > 0) & (rest_n > 0) & (se > 0), p, 1.0)
+
+
+def _first_at_or_below(dist: _Hypergeom, threshold, start, stop, *, increasing_side: bool):
+    """Bisection on the monotone part of a hypergeometric pmf (one search per segment).
 
     With ``increasing_side`` False, [start, stop] is the decreasing part
     (mode..hi): return the smallest x with logpmf(x) <= threshold, or stop + 1.
     With ``increasing_side`` True, [start, stop] is the increasing part
     (lo..mode): return the largest x with logpmf(x) <= threshold, or start - 1.
     """
-    a = start.astype("int64").copy()
-    b = stop.astype("int64").copy()
     if not increasing_side:
-        # invariant: answer in [a, b + 1]
-        b = b + 1
+        a = start.astype("int64").copy()
+        b = stop.astype("int64") + 1  # answer in [a, b]
         for _ in range(70):
-            live = active & (a < b)
-            if not live.any():
+            live = np.flatnonzero(a < b)
+            if live.size == 0:
                 break
-            mid = (a + b) // 2
-            hit = dist.logpmf(mid) <= threshold
-            b = np.where(live & hit, mid, b)
-            a = np.where(live & ~hit, mid + 1, a)
+            mid = (a[live] + b[live]) // 2
+            hit = dist.logpmf(mid, live) <= threshold[live]
+            b[live] = np.where(hit, mid, b[live])
+            a[live] = np.where(hit, a[live], mid + 1)
         return a
-    # invariant: answer in [a - 1, b]
-    a = a - 1
+    a = start.astype("int64") - 1  # answer in [a, b]
+    b = stop.astype("int64").copy()
     for _ in range(70):
-        live = active & (a < b)
-        if not live.any():
+        live = np.flatnonzero(a < b)
+        if live.size == 0:
             break
-        mid = (a + b + 1) // 2
-        hit = dist.logpmf(mid) <= threshold
-        a = np.where(live & hit, mid, a)
-        b = np.where(live & ~hit, mid - 1, b)
+        mid = (a[live] + b[live] + 1) // 2
+        hit = dist.logpmf(mid, live) <= threshold[live]
+        a[live] = np.where(hit, mid, a[live])
+        b[live] = np.where(hit, b[live], mid - 1)
     return b
 
 
@@ -335,11 +388,21 @@ def poisson_binomial_p(observed: int, probs, counts=None) -> float:
         return 1.0
     pmf = np.array([1.0])
     for pi, ci in zip(p, c):
-        pmf = np.convolve(pmf, _st.binom.pmf(np.arange(ci + 1), ci, min(max(pi, 0.0), 1.0)))
+        pmf = np.convolve(pmf, _binom_pmf(int(ci), min(max(float(pi), 0.0), 1.0)))
     if not 0 <= observed <= total:
         return 0.0
     obs = pmf[int(observed)]
     return float(min(1.0, pmf[pmf <= obs * (1 + 1e-7)].sum()))
+
+
+def _binom_pmf(n: int, p: float) -> np.ndarray:
+    """Binomial pmf over 0..n via log-gamma (exact at p = 0 and p = 1)."""
+    if p <= 0.0 or p >= 1.0:
+        out = np.zeros(n + 1)
+        out[0 if p <= 0.0 else n] = 1.0
+        return out
+    x = np.arange(n + 1, dtype="float64")
+    return np.exp(_lnchoose(n, x) + x * math.log(p) + (n - x) * math.log1p(-p))
 
 
 def expected_wins_p(won, expected, variance) -> np.ndarray:

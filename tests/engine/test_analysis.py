@@ -152,13 +152,17 @@ def test_trend_fiscal_labels():
 # ------------------------------------------------------------------ legacy cases
 
 
+def _rows(count: int, outcome: str, **values: object) -> list[dict]:
+    return [{"outcome": outcome, **values} for _ in range(count)]
+
+
 def _deals(rows: list[dict]) -> DealSet:
     return DealSet.from_frame(pd.DataFrame(rows))
 
 
 def test_legacy_technology_four_of_five():
-    rows = ([{"outcome": "won", "industry": "Technology"}] * 4 + [{"outcome": "lost", "industry": "Technology"}]
-            + [{"outcome": "won", "industry": "Retail"}] * 2 + [{"outcome": "lost", "industry": "Retail"}] * 3)
+    rows = (_rows(4, "won", industry="Technology") + _rows(1, "lost", industry="Technology")
+            + _rows(2, "won", industry="Retail") + _rows(3, "lost", industry="Retail"))
     a = analyze(_deals(rows))
     t = a.tables["tblPatterns"]
     tech = t[(t["Dimension"] == "Industry") & (t["Segment"] == "Technology")].iloc[0]
@@ -168,8 +172,8 @@ def test_legacy_technology_four_of_five():
 
 
 def test_legacy_revenue_three_of_four_with_min_deals_three():
-    rows = ([{"outcome": "won", "company_revenue": 20e6}] * 3 + [{"outcome": "lost", "company_revenue": 30e6}]
-            + [{"outcome": "won", "company_revenue": 2e6}] + [{"outcome": "lost", "company_revenue": 5e6}] * 3)
+    rows = (_rows(3, "won", company_revenue=20e6) + _rows(1, "lost", company_revenue=30e6)
+            + _rows(1, "won", company_revenue=2e6) + _rows(3, "lost", company_revenue=5e6))
     a = analyze(_deals(rows), Config(min_deals=3))
     t = a.tables["tblPatterns"]
     band = t[(t["Dimension"] == "Company revenue") & (t["Segment"] == "10-50M")].iloc[0]
@@ -179,8 +183,7 @@ def test_legacy_revenue_three_of_four_with_min_deals_three():
 
 
 def test_legacy_loss_shares_price_three_timing_two():
-    rows = ([{"outcome": "lost", "loss_reason": "Price"}] * 3 + [{"outcome": "lost", "loss_reason": "Timing"}] * 2
-            + [{"outcome": "won"}] * 4)
+    rows = _rows(3, "lost", loss_reason="Price") + _rows(2, "lost", loss_reason="Timing") + _rows(4, "won")
     a = analyze(_deals(rows))
     t = a.tables["tblLossReasons"].set_index("Loss reason")
     assert t.loc["Price", "Share of losses"] == pytest.approx(0.6)
@@ -216,9 +219,9 @@ def test_legacy_qualification_threshold_separates():
 
 
 def test_competitor_aliases_and_no_competitor_left_out():
-    rows = ([{"outcome": "won", "competitor": "MSFT"}] * 3 + [{"outcome": "lost", "competitor": "Microsoft"}] * 3
-            + [{"outcome": "won", "competitor": None}] * 10 + [{"outcome": "lost", "competitor": "Oracle"}] * 2
-            + [{"outcome": "won", "competitor": "none"}] * 2)
+    rows = (_rows(3, "won", competitor="MSFT") + _rows(3, "lost", competitor="Microsoft")
+            + _rows(10, "won", competitor=None) + _rows(2, "lost", competitor="Oracle")
+            + _rows(2, "won", competitor="none"))
     a = analyze(_deals(rows), Config(competitor_aliases={"Big Red": "Oracle"}))
     t = a.tables["tblCompetitors"].set_index("Competitor")
     assert set(t.index) == {"Microsoft", "Oracle"}

@@ -34,6 +34,10 @@ DRIVER_COLUMNS = ["Segment", "Deals", "Won", "Win rate", "CI low", "CI high", "L
 OWNER_COLUMNS = ["Owner", "Deals", "Won", "Win rate", "Expected win rate", "Difference", "q-value",
                  "Lost", "CI low", "CI high", "Expected wins", "p-value", "Assessment"]
 
+#: Driver candidates whose approximate p exceeds this are not tested exactly (they keep the
+#: approximate p, which is far above any false-discovery rate and so cannot be significant).
+SCREEN_P = 0.5
+
 #: Dimensions never combined into drivers (owners are compared fairly on their own).
 DRIVER_EXCLUDED = ("owner",)
 
@@ -139,7 +143,10 @@ def drivers_table(prep: Prepared) -> tuple[pd.DataFrame, int]:
     rate = k / n
     overall = total_won / total_n
     rate_a, rate_b = ka / na, kb / nb
-    p_all = stats.fisher_vs_rest_fast(k, n, total_won, total_n)
+    # exact tests only where the normal approximation leaves any chance of significance
+    p_all = stats.z_vs_rest_p(k, n, total_won, total_n)
+    screen = np.flatnonzero(p_all <= SCREEN_P)
+    p_all[screen] = stats.fisher_vs_rest_fast(k[screen], n[screen], total_won, total_n)
     sign = np.sign(rate - overall)
     same_way = (sign != 0) & (np.sign(rate - rate_a) == sign) & (np.sign(rate - rate_b) == sign)
     # The parent tests only matter where p_all could still be significant: a candidate

@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"winloss-xl {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # -q also works after the command (winloss-xl analyze deals.csv -q), for cron lines
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                       help="print errors only")
 
     def add_input_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("deals", metavar="DEALS",
@@ -49,11 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--column", action="append", default=[], metavar="FIELD=HEADER",
                        help="map a source header to a field, e.g. --column outcome='Deal Phase'")
 
-    demo = sub.add_parser("demo", help="report from the bundled sample deals")
+    demo = sub.add_parser("demo", parents=[quiet], help="report from the bundled sample deals")
     demo.add_argument("-o", "--output", metavar="FILE", default="winloss-demo.xlsx",
                       help="report file to write (default: winloss-demo.xlsx)")
 
-    analyze = sub.add_parser("analyze", help="write the win/loss report for a deals export")
+    analyze = sub.add_parser("analyze", parents=[quiet], help="write the win/loss report for a deals export")
     add_input_options(analyze)
     analyze.add_argument("--template", metavar="F", help="report template workbook to fill")
     analyze.add_argument("-o", "--output", metavar="FILE",
@@ -67,11 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--min-deals", type=int, metavar="N",
                          help="smallest segment that is tested (default 5, at least 3)")
 
-    inspect = sub.add_parser("inspect", help="column mapping and data quality only")
+    inspect = sub.add_parser("inspect", parents=[quiet], help="column mapping and data quality only")
     add_input_options(inspect)
     inspect.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
-    template = sub.add_parser("template", help="a fresh workbook to paste deals into")
+    template = sub.add_parser("template", parents=[quiet], help="a fresh workbook to paste deals into")
     template.add_argument("-o", "--output", metavar="FILE", default="WinLoss.xlsx",
                           help="workbook to write (default: WinLoss.xlsx)")
 

@@ -161,10 +161,9 @@ def run_analyze(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path(f"{deals.stem}-winloss.xlsx")
     inputs = [str(p) for p in (args.deals, args.contacts, args.accounts, args.config,
                                args.template) if p]
-    if args.template:
-        from .xlsx import check_output
+    from .xlsx import check_output
 
-        check_output(output, inputs)
+    check_output(output, inputs)  # before the (long) analysis, not after it
     progress = Progress(args.quiet, total=3)
     config = _config(args)
     where = parse_where(args.where)

@@ -1,0 +1,171 @@
+"""The command line: demo / analyze / template, exit codes, --json, --where, --split-by, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from winloss_xl.cli import build_parser, main
+
+sys.path.insert(0, str(Path(__file__).parent / "report"))
+from contract import check_workbook
+from exports import export_frame, write_export
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def export(tmp_path_factory) -> Path:
+    return write_export(tmp_path_factory.mktemp("cli") / "deals.csv", n=400, hostile=True)
+
+
+@pytest.fixture(scope="session")
+def first_run(export, tmp_path_factory):
+    """One analyze run shared by several tests: (exit code, stdout JSON, output, input hash before)."""
+    out = tmp_path_factory.mktemp("cli-out") / "report.xlsx"
+    before = sha(export)
+    proc = subprocess.run([sys.executable, "-m", "winloss_xl", "analyze", str(export), "-o", str(out),
+                           "--json"], capture_output=True, text=True, timeout=300)
+    return proc, out, before
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    assert main(["analyze"]) == 2
+    assert main(["frobnicate"]) == 2
+    assert main(["--help"]) == 0
+    assert "demo" in build_parser().format_help()
+
+
+def test_analyze_succeeds_with_json_and_plain_logs(first_run, export):
+    proc, out, _before = first_run
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["outputs"] == [str(out)]
+    assert 0 < data["win_rate"] < 1 and data["ci_low"] <= data["win_rate"] <= data["ci_high"]
+    assert data["closed_deals"] == data["won"] + data["lost"]
+    assert len(data["findings"]) <= 3
+    check_workbook(out)
+    # not a terminal: plain timestamped log lines, aggregates only (no deal ids)
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ INFO ", proc.stderr, re.M)
+    assert "D1," not in proc.stderr and "Rep 0" not in proc.stderr
+
+
+def test_input_hash_unchanged(first_run, export):
+    _, _, before = first_run
+    assert sha(export) == before
+
+
+def test_formula_like_industry_is_text(first_run):
+    _, out, _ = first_run
+    wb = load_workbook(out)
+    index = wb.sheetnames.index("Patterns") + 1
+    with zipfile.ZipFile(out) as z:
+        xml = z.read(f"xl/worksheets/sheet{index}.xml").decode()
+    assert '<t>=HYPERLINK("http://x","y")</t>' in xml
+    assert not re.search(r"<f[ >]", xml)
+    ws = wb["Patterns"]
+    assert '=HYPERLINK("http://x","y")' in [c.value for row in ws.iter_rows() for c in row]
+
+
+def test_two_runs_byte_identical(first_run, export, tmp_path):
+    _, out, _ = first_run
+    again = tmp_path / "again.xlsx"
+    assert main(["-q", "analyze", str(export), "-o", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_output_equal_to_input_exit_3(export, capsys):
+    before = sha(export)
+    code = main(["analyze", str(export), "-o", str(export)])
+    assert code == 3 and sha(export) == before
+    assert "overwrite an input" in capsys.readouterr().err
+
+
+def test_foreign_summary_sheet_exit_3(export, tmp_path, capsys):
+    out = tmp_path / "mine.xlsx"
+    wb = Workbook()
+    wb.active.title = "Summary"
+    wb.active["A1"] = "quarterly notes"
+    wb.save(out)
+    before = sha(out)
+    assert main(["-q", "analyze", str(export), "-o", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "sheet 'Summary' exists and was not created by winloss-xl; rename or delete it" in err
+    assert sha(out) == before
+
+
+def test_template_then_rerun_keeps_input_sheets(tmp_path):
+    tpl = tmp_path / "WinLoss.xlsx"
+    assert main(["-q", "template", "-o", str(tpl)]) == 0
+    assert main(["-q", "template", "-o", str(tpl)]) == 3  # never overwrites
+    wb = load_workbook(tpl)
+    ws = wb["Deals"]
+    frame = export_frame(300, seed=5)
+    headers = [c.value for c in ws[1]]
+    ws.delete_rows(1, ws.max_row)
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+    ws.tables["tblDeals"].ref = f"A1:{ws.cell(len(frame) + 1, len(frame.columns)).coordinate}"
+    del headers
+    wb.save(tpl)
+    deals_before = [list(r) for r in load_workbook(tpl)["Deals"].iter_rows(values_only=True)]
+    out = tmp_path / "report.xlsx"
+    assert main(["-q", "analyze", str(tpl), "--template", str(tpl), "-o", str(out)]) == 0
+    first = load_workbook(out)
+    assert first.sheetnames[:5] == ["How to use", "Deals", "Contacts", "Accounts", "Config"]
+    check_workbook(out)
+    # re-run into the tool's own report: generated sheets replaced, inputs untouched
+    assert main(["-q", "analyze", str(tpl), "-o", str(out), "--min-deals", "3"]) == 0
+    again = load_workbook(out)
+    assert again.sheetnames == first.sheetnames
+    assert [list(r) for r in again["Deals"].iter_rows(values_only=True)] == deals_before
+    check_workbook(out)
+
+
+def test_where_and_split_by(export, tmp_path, capsys):
+    out = tmp_path / "by.xlsx"
+    assert main(["-q", "analyze", str(export), "-o", str(out), "--split-by", "Region", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = sorted(Path(p).name for p in data["outputs"])
+    assert "by-North-America.xlsx" in names and len(names) == 5
+    assert all(re.fullmatch(r"by-[A-Za-z0-9._-]+\.xlsx", n) for n in names)
+    assert sum(r["closed_deals"] for r in data["reports"]) > 0
+    for p in data["outputs"]:
+        assert Path(p).exists()
+    only = tmp_path / "emea.xlsx"
+    assert main(["-q", "analyze", str(export), "-o", str(only), "--where", "Region=EMEA", "--json"]) == 0
+    emea = json.loads(capsys.readouterr().out)
+    by_region = {r["segment"]: r for r in data["reports"]}
+    assert emea["closed_deals"] == by_region["EMEA"]["closed_deals"]
+    assert main(["-q", "analyze", str(export), "--where", "Region"]) == 3
+
+
+def test_quiet_prints_errors_only(export, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "winloss_xl", "analyze", str(export), "-q",
+                           "-o", str(tmp_path / "q.xlsx")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stderr == "" and proc.stdout == ""
+    bad = subprocess.run([sys.executable, "-m", "winloss_xl", "-q", "analyze",
+                          str(tmp_path / "missing.csv")], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 3 and "missing.csv" in bad.stderr
+
+
+def test_min_deals_out_of_range_exit_3(export, tmp_path):
+    assert main(["-q", "analyze", str(export), "-o", str(tmp_path / "x.xlsx"), "--min-deals", "1"]) == 3
+
+
+def test_demo_writes_a_contract_workbook(tmp_path):
+    out = tmp_path / "demo.xlsx"
+    assert main(["-q", "demo", "-o", str(out)]) == 0
+    check_workbook(out)

@@ -118,21 +118,22 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
     closed = closed.drop_duplicates("deal_id")
     if contacts is None or len(contacts) == 0 or len(closed) == 0:
         return _empty_result("No contacts were given, so there are no personas to compare.")
-    ids = pd.Index(_keys(closed["deal_id"]))
-    linked = contacts[contacts["deal_id"].notna()]
-    pos = ids.get_indexer(_keys(linked["deal_id"]))
-    keep = pos >= 0
+    # one hash pass: closed deals take codes 0..n-1 in order, contacts of other deals >= n
+    n_closed = len(closed)
+    codes, _ = pd.factorize(np.concatenate([_keys(closed["deal_id"]), _keys(contacts["deal_id"])]))
+    pos = codes[n_closed:].astype("int64")
+    keep = (pos >= 0) & (pos < n_closed)
     if not keep.any():
         return _empty_result("No contacts were given for the won or lost deals, so there are "
                              "no personas to compare.")
-    linked = linked[keep]
-    pos = pos[keep].astype("int64")
+    pos = pos[keep]
     won = (closed["outcome"] == OUTCOME_WON).to_numpy()
     ctx = _Context(
         n=len(closed), won=won, total_won=int(won.sum()), config=config,
         frequency_only=not bool((~won[pos]).any()),
     )
-    enc = tt.encode_contacts(linked)
+    enc = tt.encode_contacts(contacts)
+    enc = tt.EncodedContacts(enc.persona[keep], enc.infos, enc.role[keep])
 
     personas, persona_note = _persona_table(ctx, pos, enc)
     committee = _committee_table(ctx, np.bincount(pos, minlength=ctx.n), "Contacts on deal")
@@ -191,10 +192,12 @@ class _Context:
 # --------------------------------------------------------------------------- helpers
 
 def _keys(ids: pd.Series) -> np.ndarray:
-    """Deal keys as text, so 101 and "101" meet."""
-    if not pd.api.types.is_string_dtype(ids):
-        ids = ids.astype(str)
-    return ids.to_numpy(dtype=object)
+    """Deal keys as text (so 101 and "101" meet); missing keys stay missing."""
+    if pd.api.types.is_string_dtype(ids):
+        return ids.to_numpy(dtype=object)
+    keys = ids.astype(str).to_numpy(dtype=object)
+    keys[ids.isna().to_numpy()] = None
+    return keys
 
 
 def _unique_sorted(x: np.ndarray) -> np.ndarray:
@@ -284,13 +287,16 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
     labels = [i.persona for i in enc.infos]
     n_codes = len(labels)
     deals_with, won_with = _presence(pos, codes, n_codes, ctx.won)
-    seniority = [i.seniority for i in enc.infos]
-    function = [i.function for i in enc.infos]
-
-    role_codes = enc.role
     n_roles = len(tt.ROLES)
-    counts = np.bincount(codes * n_roles + role_codes, minlength=n_codes * n_roles)
+    counts = np.bincount(codes * n_roles + enc.role, minlength=n_codes * n_roles)
     counts = counts.reshape(n_codes, n_roles)
+    # personas seen only on open deals are not shown
+    present = np.flatnonzero(deals_with)
+    labels = [labels[i] for i in present]
+    seniority = [enc.infos[i].seniority for i in present]
+    function = [enc.infos[i].function for i in present]
+    deals_with, won_with, counts = deals_with[present], won_with[present], counts[present]
+    n_codes = len(present)
     best = counts.argmax(axis=1)
     best_share = counts[np.arange(n_codes), best] / counts.sum(axis=1)
     typical = [f"{tt.role_label(tt.ROLES[b])} ({s:.0%})" for b, s in zip(best, best_share)]

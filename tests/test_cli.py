@@ -169,3 +169,15 @@ def test_demo_writes_a_contract_workbook(tmp_path):
     out = tmp_path / "demo.xlsx"
     assert main(["-q", "demo", "-o", str(out)]) == 0
     check_workbook(out)
+
+
+def test_maven_sample_command(maven_dir, tmp_path):
+    """The acceptance command: analyze the Maven sample with its accounts file."""
+    out = tmp_path / "maven.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "winloss_xl", "analyze",
+                           str(maven_dir / "sales_pipeline.csv"), "--accounts",
+                           str(maven_dir / "accounts.csv"), "-o", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    where = check_workbook(out)
+    assert where["tblSummary"] == "Summary" and where["tblColumnMap"] == "Data Quality"

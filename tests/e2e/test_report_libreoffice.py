@@ -1,0 +1,109 @@
+"""Every generated workbook opens in real LibreOffice: loads, converts to PDF and CSV,
+and the CSV of tblSummary shows the win rate the engine computed.
+
+Workbooks: the bundled demo, the public Maven CRM sample (with accounts), and an
+export with no contacts (empty persona tables). Real pipeline: load_deals -> analyze
+-> build_report -> write_report.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+from winloss_xl import analyze, load_deals
+from winloss_xl.report.layout import build_report
+from winloss_xl.report.model import GENERATED_SHEETS
+from winloss_xl.report.xlsx import write_report
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
+from contract import check_workbook
+from exports import write_export
+
+pytestmark = pytest.mark.libreoffice
+
+CSV_FILTER = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}'
+
+
+@pytest.fixture(scope="session")
+def workbooks(tmp_path_factory, maven_dir) -> dict[str, tuple[Path, float]]:
+    """name -> (report path, engine win rate)."""
+    from winloss_xl.report.run import _demo_dealset
+
+    d = tmp_path_factory.mktemp("e2e")
+    export = write_export(d / "no-contacts.csv", n=500, seed=11)
+    sets = {
+        "demo": _demo_dealset(),
+        "maven": load_deals(str(maven_dir / "sales_pipeline.csv"),
+                            accounts=str(maven_dir / "accounts.csv")),
+        "nopersonas": load_deals(str(export)),
+    }
+    out: dict[str, tuple[Path, float]] = {}
+    for name, ds in sets.items():
+        analysis = analyze(ds)
+        if name == "nopersonas":
+            assert analysis.tables["tblPersonas"].empty
+        path = write_report(build_report(analysis), d / f"{name}.xlsx")
+        out[name] = (path, float(analysis.summary_value("Win rate")))
+    return out
+
+
+@pytest.fixture(scope="session")
+def converted(workbooks, libreoffice, tmp_path_factory) -> Path:
+    outdir = tmp_path_factory.mktemp("converted")
+    files = [p for p, _ in workbooks.values()]
+    libreoffice.convert(files, "pdf", outdir)
+    libreoffice.convert(files, CSV_FILTER.format(sheet=-1), outdir)
+    return outdir
+
+
+def test_workbooks_follow_the_contract(workbooks):
+    for path, _ in workbooks.values():
+        check_workbook(path)
+
+
+def test_pdf_written_for_every_workbook(workbooks, converted):
+    for name in workbooks:
+        pdf = converted / f"{name}.pdf"
+        assert pdf.exists() and pdf.stat().st_size > 10_000, name
+        assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_csv_of_every_sheet(workbooks, converted):
+    for name in workbooks:
+        for sheet in GENERATED_SHEETS:
+            assert (converted / f"{name}-{sheet}.csv").exists(), (name, sheet)
+
+
+def _summary_win_rate(csv_path: Path) -> float:
+    with csv_path.open(encoding="utf-8") as fh:
+        for row in csv.reader(fh):
+            cells = [c.strip() for c in row]
+            if "Win rate" in cells:
+                value = cells[cells.index("Win rate") + 1]
+                assert value.endswith("%"), value  # formatted as a percentage
+                return float(value.rstrip("%")) / 100
+    raise AssertionError(f"no Win rate row in {csv_path}")
+
+
+def test_summary_csv_shows_engine_win_rate(workbooks, converted):
+    for name, (_, rate) in workbooks.items():
+        shown = _summary_win_rate(converted / f"{name}-Summary.csv")
+        assert shown == pytest.approx(rate, abs=1e-9), name
+
+
+def test_single_sheet_csv_filter(workbooks, libreoffice, tmp_path):
+    """The per-sheet form of the filter (sheet 1 = Summary) gives the same number."""
+    path, rate = workbooks["demo"]
+    libreoffice.convert([path], CSV_FILTER.format(sheet=1), tmp_path)
+    csvs = list(tmp_path.glob("*.csv"))
+    assert len(csvs) == 1
+    assert _summary_win_rate(csvs[0]) == pytest.approx(rate, abs=1e-9)
+
+
+def test_empty_persona_tables_show_their_note(converted):
+    text = (converted / "nopersonas-Personas.csv").read_text(encoding="utf-8")
+    assert "Persona" in text and "No contacts" in text

@@ -79,6 +79,7 @@ def test_planted_signal_vp_sales_is_a_driver_and_cfo_is_in_line():
     assert vp["Typical role"] == "Champion (100%)"
     assert vp["CI low"] < vp["Win rate with"] < vp["CI high"]
     assert t.iloc[0]["Persona"] == "VP Sales"  # strongest evidence first
+    assert vp["Lift within committee size"] > 1.2  # not just a bigger committee
 
     cfo = row(t, "CFO")
     assert (cfo["Seniority"], cfo["Function"]) == ("C-level", "Finance")
@@ -175,6 +176,13 @@ def test_win_rate_rises_with_committee_size_and_four_plus_is_significant():
     four_plus = [f for f in res.findings if "4 or more contacts" in f.sentence]
     assert len(four_plus) == 1 and four_plus[0].significant
     assert four_plus[0].recommendation == "Multi-thread: involve more people on each deal"
+    # every persona rides on committee size here: shown, but none recommended
+    personas = res.tables["tblPersonas"]
+    assert (personas["Lift"] > 1.1).all()
+    assert (personas["Lift within committee size"] - 1).abs().max() < 0.05
+    assert set(personas["Recommendation"]) == {"Goes with committee size: not recommended on its own"}
+    assert not [f for f in res.findings if f.sentence.startswith("Deals involving")]
+    assert "committee size" in res.notes["tblPersonas"]
     by_level = res.tables["tblCommitteeSeniority"]
     assert by_level.columns[0] == "Seniorities on deal"
     assert by_level["Deals"].sum() == len(deals)

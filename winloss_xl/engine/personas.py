@@ -8,7 +8,9 @@ win rate by the size of the buying committee.
 Tables (``PersonaResult.tables``):
 
 - ``tblPersonas``: the contract columns (DESIGN.md), then ``CI low``, ``CI high``
-  (Wilson interval of "Win rate with"), ``p-value`` and ``Recommendation``.
+  (Wilson interval of "Win rate with"), ``p-value``, ``Lift within committee size``
+  (wins of the deals with the persona over the wins their committee sizes alone predict;
+  a persona whose lift vanishes there is shown but not recommended) and ``Recommendation``.
   Sorted by evidence (q-value, then p-value, then deals), then persona label.
 - ``tblCommittee``: win rate by the number of contacts recorded on a deal, in bands
   "1", "2", "3", "4+" ("0" too when some deals have none); the contract columns,
@@ -48,7 +50,13 @@ TOP_DECISION_MAKERS = 5
 PERSONA_COLUMNS = ["Persona", "Seniority", "Function", "Deals with", "Won with", "Lost with",
                    "Share of wins", "Share of losses", "Win rate with", "Win rate without",
                    "Lift", "q-value", "Verdict", "Typical role"]
-PERSONA_EXTRA_COLUMNS = ["CI low", "CI high", "p-value", "Recommendation"]
+#: Wins of the deals with a persona over the wins expected from their committee sizes alone.
+WITHIN_COMMITTEE = "Lift within committee size"
+PERSONA_EXTRA_COLUMNS = ["CI low", "CI high", "p-value", WITHIN_COMMITTEE, "Recommendation"]
+#: A persona's lift "goes with committee size" when, within committee-size bands, it is
+#: closer to 1 than this (the persona mostly marks larger or smaller buying committees).
+COMMITTEE_EXPLAINS = 0.05
+_GOES_WITH_COMMITTEE = "Goes with committee size: not recommended on its own"
 COMMITTEE_COLUMNS = ["Contacts on deal", "Deals", "Won", "Win rate", "CI low", "CI high", "q-value"]
 COMMITTEE_EXTRA_COLUMNS = ["Lost", "Share of wins", "Lift", "p-value", "Verdict"]
 SENIORITY_VIEW_FIRST = "Seniorities on deal"
@@ -128,15 +136,20 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
                              "no personas to compare.")
     pos = pos[keep]
     won = (closed["outcome"] == OUTCOME_WON).to_numpy()
+    per_deal = np.bincount(pos, minlength=len(closed))
+    band = np.minimum(per_deal, len(_BANDS) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        band_rate = (np.bincount(band[won], minlength=len(_BANDS))
+                     / np.bincount(band, minlength=len(_BANDS)))
     ctx = _Context(
         n=len(closed), won=won, total_won=int(won.sum()), config=config,
-        frequency_only=not bool((~won[pos]).any()),
+        frequency_only=not bool((~won[pos]).any()), committee_rate=band_rate[band],
     )
     enc = tt.encode_contacts(contacts)
     enc = tt.EncodedContacts(enc.persona[keep], enc.infos, enc.role[keep])
 
     personas, persona_note = _persona_table(ctx, pos, enc)
-    committee = _committee_table(ctx, np.bincount(pos, minlength=ctx.n), "Contacts on deal")
+    committee = _committee_table(ctx, per_deal, "Contacts on deal")
     sen_codes = _seniority_codes(enc)
     known = sen_codes >= 0
     levels = _distinct_per_deal(pos[known], sen_codes[known], len(tt.SENIORITIES), ctx.n)
@@ -183,6 +196,9 @@ class _Context:
     total_won: int
     config: Config
     frequency_only: bool
+    #: each deal's expected win rate from its committee band (win rate of deals with as many
+    #: contacts), for "Lift within committee size"
+    committee_rate: np.ndarray
 
     @property
     def total_lost(self) -> int:
@@ -218,17 +234,21 @@ def _seniority_codes(enc: tt.EncodedContacts) -> np.ndarray:
     return by_persona[enc.persona]
 
 
-def _presence(pos: np.ndarray, codes: np.ndarray, n_codes: int, won: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Deals with and won deals with each code, each deal counted once per code."""
+def _presence(pos: np.ndarray, codes: np.ndarray, n_codes: int, won: np.ndarray,
+              expected: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Deals with and won deals with each code, each deal counted once per code; with
+    ``expected`` (a rate per deal) also the sum of that rate over the deals with each code."""
     if n_codes == 0:
-        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+        empty = np.zeros(0, dtype="int64")
+        return (empty, empty) if expected is None else (empty, empty, empty.astype("float64"))
     pairs = _unique_sorted(pos * n_codes + codes)
     deal = pairs // n_codes
     code = pairs % n_codes
     deals_with = np.bincount(code, minlength=n_codes).astype("int64")
     won_with = np.bincount(code[won[deal]], minlength=n_codes).astype("int64")
-    return deals_with, won_with
+    if expected is None:
+        return deals_with, won_with
+    return deals_with, won_with, np.bincount(code, weights=expected[deal], minlength=n_codes)
 
 
 def _distinct_per_deal(pos: np.ndarray, codes: np.ndarray, n_codes: int, n_deals: int) -> np.ndarray:
@@ -286,7 +306,7 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
     codes = enc.persona
     labels = [i.persona for i in enc.infos]
     n_codes = len(labels)
-    deals_with, won_with = _presence(pos, codes, n_codes, ctx.won)
+    deals_with, won_with, expected = _presence(pos, codes, n_codes, ctx.won, ctx.committee_rate)
     n_roles = len(tt.ROLES)
     counts = np.bincount(codes * n_roles + enc.role, minlength=n_codes * n_roles)
     counts = counts.reshape(n_codes, n_roles)
@@ -296,6 +316,7 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
     seniority = [enc.infos[i].seniority for i in present]
     function = [enc.infos[i].function for i in present]
     deals_with, won_with, counts = deals_with[present], won_with[present], counts[present]
+    expected = expected[present]
     n_codes = len(present)
     best = counts.argmax(axis=1)
     best_share = counts[np.arange(n_codes), best] / counts.sum(axis=1)
@@ -324,7 +345,14 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
         "CI high": seg["CI high"].to_numpy(),
         "p-value": seg["p-value"].to_numpy(),
     })
-    table["Recommendation"] = [_RECOMMENDATIONS[v] for v in table["Verdict"]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        within = np.where(expected > 0, won_with / np.where(expected > 0, expected, 1), np.nan)
+    table[WITHIN_COMMITTEE] = nan if freq else within
+    table["Recommendation"] = [
+        _GOES_WITH_COMMITTEE if _explained_by_committee(v, w) else
+        "Unreadable titles, not a persona to target" if (p == tt.OTHER and v in _ACTIONABLE) else
+        _RECOMMENDATIONS[v]
+        for p, v, w in zip(table["Persona"], table["Verdict"], table[WITHIN_COMMITTEE])]
     table = _evidence_order(table, "Persona", "Deals with", "Won with")
 
     other = labels.index(tt.OTHER) if tt.OTHER in labels else -1
@@ -342,6 +370,10 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
                 f"compared with Fisher's exact test and q-values are Benjamini-Hochberg over the "
                 f"{tested} personas tested (significant at q <= {ctx.config.fdr:g}); personas in "
                 f"fewer than {ctx.config.min_deals} deals are not tested." + tail)
+        explained = int(sum(r == _GOES_WITH_COMMITTEE for r in table["Recommendation"]))
+        if explained:
+            note += (f" {explained} persona(s) win more or less only as far as their committee size "
+                     f"predicts ({WITHIN_COMMITTEE} near 1), so they are not recommended.")
     return table, note
 
 
@@ -364,12 +396,25 @@ def _strength(q: float) -> float:
 _ACTIONABLE = (stats.STRONG, stats.POOR, stats.LEANING_STRONG, stats.LEANING_POOR)
 
 
+def _explained_by_committee(verdict: str, within: float) -> bool:
+    """True when a persona's effect vanishes once committee size is taken into account."""
+    if within != within:
+        return False
+    if verdict in (stats.STRONG, stats.LEANING_STRONG):
+        return within <= 1 + COMMITTEE_EXPLAINS
+    if verdict in (stats.POOR, stats.LEANING_POOR):
+        return within >= 1 - COMMITTEE_EXPLAINS
+    return False
+
+
 def _persona_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
     out = []
     for row in table.to_dict("records"):
         verdict = row["Verdict"]
         if verdict not in _ACTIONABLE or row["Persona"] == tt.OTHER:
             continue  # unreadable titles are not a persona anyone can target
+        if _explained_by_committee(verdict, row[WITHIN_COMMITTEE]):
+            continue  # the committee findings say it better
         who = row["Persona"]
         wr, wo, q, lift = row["Win rate with"], row["Win rate without"], row["q-value"], row["Lift"]
         significant = verdict in (stats.STRONG, stats.POOR)
@@ -387,6 +432,7 @@ def _persona_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
         evidence = f"{who}: " + _evidence(row["Deals with"], row["Won with"], wr, row["CI low"],
                                           row["CI high"], lift, q, ctx.config.confidence,
                                           f"{_pct(wo)} without")
+        evidence += f", lift within committee size {row[WITHIN_COMMITTEE]:.2f}"
         out.append(Finding(AREA, sentence, evidence, _strength(q), significant, rec))
     return out
 

@@ -240,6 +240,7 @@ def test_legacy_won_only_contacts_give_frequencies_only():
     committee = res.tables["tblCommittee"]
     assert committee["Win rate"].isna().all() and committee["q-value"].isna().all()
     assert res.findings == []  # never a driver
+    assert res.quality[0][:2] == ("Personas: frequency only", 100)
 
 
 # ------------------------------------------------------------------------- no contacts

@@ -86,6 +86,8 @@ class PersonaResult:
     notes: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     frequency_only: bool = False
+    #: rows for the Data Quality table: (Check, Count, Detail)
+    quality: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def persona_columns() -> list[str]:
@@ -182,10 +184,22 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
                          zip(committee.iloc[:, 0], committee["Deals"], committee["Won"]))
         findings += _committee_findings(ctx, by_seniority, seniority_view=True, skip=said)
         findings.sort(key=lambda f: (-f.strength, f.sentence))
+    quality: list[tuple[str, int, str]] = []
+    if ctx.frequency_only:
+        with_contacts = int((per_deal > 0).sum())
+        quality.append((
+            "Personas: frequency only", with_contacts,
+            "Only won deals carry contacts (no lost deal has any), so personas are shown as "
+            "frequencies among wins and are not compared with losses or recommended."))
+    unreadable = int((enc.persona == [i.persona for i in enc.infos].index(tt.OTHER)).sum()
+                     if any(i.persona == tt.OTHER for i in enc.infos) else 0)
+    if unreadable:
+        quality.append(("Contact titles not recognised", unreadable,
+                        "Titles with no known level or function word count as persona Other."))
     return PersonaResult(
         tables={"tblPersonas": personas, "tblCommittee": committee,
                 "tblCommitteeSeniority": by_seniority, "tblDecisionMakers": decision_makers},
-        notes=notes, findings=findings, frequency_only=ctx.frequency_only,
+        notes=notes, findings=findings, frequency_only=ctx.frequency_only, quality=quality,
     )
 
 

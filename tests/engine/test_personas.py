@@ -290,3 +290,17 @@ def test_fifty_thousand_deals_with_150k_contacts_is_fast():
     res = persona_analysis(deals, contacts, CFG)
     assert time.perf_counter() - start < 5.0
     assert res.tables["tblPersonas"]["Deals with"].max() <= n
+
+
+def test_deal_keys_meet_across_types_and_odd_values_do_not_break_anything():
+    deals = pd.DataFrame({"deal_id": [1, 2, 3, 4, 5, 6],
+                          "outcome": ["won", "lost", "won", "lost", "won", "lost"]})
+    contacts = pd.DataFrame({"deal_id": ["1", "2", 3, 4.0, None, "6"],
+                             "title": ["CFO", None, "VP Sales", 12, "CTO", "=1+1"],
+                             "role": [None, "Champion", 3, "x", "y", "z"]})
+    res = persona_analysis(deals, contacts, CFG)
+    t = res.tables["tblPersonas"].set_index("Persona")
+    assert t.loc["CFO", "Won with"] == 1 and t.loc["VP Sales", "Won with"] == 1
+    assert t.loc["Other", "Deals with"] == 3  # deals 2, 4 and 6
+    assert "CTO" not in t.index  # its contact has no deal key
+    assert res.tables["tblCommittee"]["Deals"].sum() == 6

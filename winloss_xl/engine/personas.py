@@ -222,12 +222,20 @@ class _Context:
 # --------------------------------------------------------------------------- helpers
 
 def _keys(ids: pd.Series) -> np.ndarray:
-    """Deal keys as text (so 101 and "101" meet); missing keys stay missing."""
+    """Deal keys as text (so 101, 101.0 and "101" meet); missing keys stay missing."""
     if pd.api.types.is_string_dtype(ids):
         return ids.to_numpy(dtype=object)
-    keys = ids.astype(str).to_numpy(dtype=object)
-    keys[ids.isna().to_numpy()] = None
-    return keys
+    codes, uniques = pd.factorize(ids)
+    text = np.array([_key_text(v) for v in uniques] + [None], dtype=object)
+    return text[codes]
+
+
+def _key_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _unique_sorted(x: np.ndarray) -> np.ndarray:

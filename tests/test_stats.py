@@ -190,3 +190,14 @@ def test_mcnemar_is_exact_binomial_on_discordant_pairs():
 def test_share_exceeds_is_one_sided_binomial():
     assert stats.share_exceeds_p(8, 10, 0.5)[0] == pytest.approx(
         st.binomtest(8, 10, 0.5, alternative="greater").pvalue)
+
+
+def test_auc_p_matches_scipy_small_and_large():
+    rng = np.random.default_rng(3)
+    w, lo = rng.normal(0.6, 0.2, 40).round(2), rng.normal(0.5, 0.2, 30).round(2)
+    assert stats.auc_p(w, lo) == pytest.approx(st.mannwhitneyu(w, lo).pvalue)
+    w, lo = rng.normal(0.52, 0.2, 4000).round(2), rng.normal(0.5, 0.2, 3000).round(2)
+    ref = st.mannwhitneyu(w, lo, method="asymptotic")
+    a, p = stats.auc_test(w, lo)
+    assert p == pytest.approx(ref.pvalue, rel=1e-6)
+    assert a == pytest.approx(ref.statistic / (len(w) * len(lo)))

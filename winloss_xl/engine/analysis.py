@@ -86,6 +86,12 @@ class Analysis:
         return hit.iloc[0]
 
 
+# The engine modules import Finding from here, so they are imported after it is defined.
+from . import losses, patterns, qualification, recommend, summary, trend  # noqa: E402
+from .personas import persona_analysis  # noqa: E402
+from .prepare import prepare  # noqa: E402
+
+
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
@@ -98,10 +104,6 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
     tblLossReasonsRaw, tblLossStages (when a lost stage is recorded) and
     tblTrendCohort (when ``config.trend_by`` is "created").
     """
-    from . import losses, patterns, qualification, recommend, summary, trend
-    from .personas import persona_analysis
-    from .prepare import prepare
-
     cfg = config or Config()
     prep = prepare(dealset, cfg)
     tables: dict[str, pd.DataFrame] = {}
@@ -174,7 +176,11 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
     notes["tblCompetitors"] = comp_note
 
     # personas (another module's contract)
-    persona = persona_analysis(prep.closed, dealset.contacts, cfg)
+    # without contacts there is nothing to join: skip scanning a million deal keys
+    persona_deals = dealset.deals[["deal_id", "outcome"]]
+    if dealset.contacts is None or len(dealset.contacts) == 0:
+        persona_deals = persona_deals.iloc[:0]
+    persona = persona_analysis(persona_deals, dealset.contacts, cfg)
     tables.update(persona.tables)
     notes.update(persona.notes)
     findings.extend(persona.findings)

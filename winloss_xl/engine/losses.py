@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import stats
 from ..schema import Config, normalize_header
-from .prepare import NOT_RECORDED, Prepared
+from .prepare import NOT_RECORDED, Prepared, text_codes
 
 UNSPECIFIED = "Unspecified"
 OTHER = "Other"
@@ -98,12 +98,12 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
-def _reason_cells(lost: pd.DataFrame) -> pd.Series:
+def _reason_cells(prep: Prepared, lost_mask: np.ndarray) -> pd.Series:
     """The raw reason text per lost deal (joined from ``loss_reasons`` when ``loss_reason`` is empty)."""
-    cells = lost["loss_reason"]
-    if cells.notna().any() or "loss_reasons" not in lost.columns:
+    cells = prep.closed["loss_reason"][lost_mask]
+    if cells.notna().any() or "loss_reasons" not in prep.closed.columns:
         return cells
-    return lost["loss_reasons"].map(
+    return prep.closed["loss_reasons"][lost_mask].map(
         lambda t: "; ".join(str(x) for x in t) if isinstance(t, (tuple, list)) and t else None)
 
 
@@ -112,8 +112,7 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
     notes: dict[str, str] = {}
     tables: dict[str, pd.DataFrame] = {}
     lost_mask = ~prep.won
-    lost = prep.closed[lost_mask]
-    n_lost = len(lost)
+    n_lost = int(lost_mask.sum())
     if n_lost == 0:
         notes["tblLossReasons"] = "There are no lost deals, so there are no loss reasons to show."
         tables["tblLossReasons"] = _empty(LOSS_COLUMNS)
@@ -121,7 +120,7 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
         return tables, notes
     amount = np.nan_to_num(prep.amount[lost_mask], nan=0.0)
     nd = prep.no_decision[lost_mask]
-    cells = _reason_cells(lost)
+    cells = _reason_cells(prep, lost_mask)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     u_parts = [split_reasons(u) for u in uniques]
     # extra "unique" slots for blank cells: plain blank, and blank closed as no decision
@@ -182,7 +181,8 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
     tables["tblLossReasonsRaw"] = raw
     if set(tables["tblLossReasons"]["Loss reason"]) <= {UNSPECIFIED}:
         notes["tblLossReasons"] = "No loss reasons were recorded, so every loss is Unspecified."
-    stage = _stage_table(lost, amount)
+    stage = _stage_table(prep.closed["lost_stage"][lost_mask] if "lost_stage" in prep.closed.columns
+                         else None, amount)
     if stage is not None:
         tables["tblLossStages"] = stage
         notes["tblLossStages"] = "Where lost deals died: share of lost deals by the stage they were lost at."
@@ -219,12 +219,10 @@ def _over_represented(prep: Prepared, codes: np.ndarray, ind: np.ndarray, base_s
     return best_seg, best_lift
 
 
-def _stage_table(lost: pd.DataFrame, amount: np.ndarray) -> pd.DataFrame | None:
-    if "lost_stage" not in lost.columns or lost["lost_stage"].isna().all():
+def _stage_table(stages: pd.Series | None, amount: np.ndarray) -> pd.DataFrame | None:
+    if stages is None or stages.isna().all():
         return None
-    from .prepare import text_codes
-
-    codes, levels = text_codes(lost["lost_stage"])
+    codes, levels = text_codes(stages)
     if not levels:
         return None
     c = np.where(codes < 0, len(levels), codes)

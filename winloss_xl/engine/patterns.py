@@ -47,13 +47,55 @@ def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
-def _group_median(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
-    known = ~np.isnan(values)
-    out = np.full(size, np.nan)
-    if known.any():
-        med = pd.Series(values[known]).groupby(codes[known], sort=True).median()
-        out[med.index.to_numpy()] = med.to_numpy()
-    return out
+class GroupMedian:
+    """Medians of one value array per group of any coding, sorting the values only once.
+
+    The values are sorted once; per coding, a stable (radix) sort of the group
+    codes in value order puts each group's values in order, and the median is
+    read at the middle rank(s) of each group.
+    """
+
+    #: Use a (group x distinct value) histogram when it has at most this many cells.
+    MAX_HISTOGRAM = 4_000_000
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.known = ~np.isnan(values)
+        v = values[self.known]
+        self.uniq, self.rank = np.unique(v, return_inverse=True)
+        self.order = None
+        self.sorted = v
+
+    def __call__(self, codes: np.ndarray, size: int) -> np.ndarray:
+        out = np.full(size, np.nan)
+        if self.sorted.size == 0:
+            return out
+        n_u = len(self.uniq)
+        if n_u * size <= self.MAX_HISTOGRAM:
+            # few distinct values (whole days): per-group histogram, median from cumulative counts
+            hist = np.bincount(codes[self.known] * n_u + self.rank, minlength=size * n_u).reshape(size, n_u)
+            cum = np.cumsum(hist, axis=1)
+            counts = cum[:, -1]
+            has = np.flatnonzero(counts > 0)
+            lo_rank = (counts[has] - 1) // 2
+            hi_rank = counts[has] // 2
+            lo = (cum[has] > lo_rank[:, None]).argmax(axis=1)
+            hi = (cum[has] > hi_rank[:, None]).argmax(axis=1)
+            out[has] = (self.uniq[lo] + self.uniq[hi]) / 2
+            return out
+        if self.order is None:
+            self.order = np.argsort(self.sorted, kind="stable")
+            self.sorted = self.sorted[self.order]
+        dtype = "int16" if size < 2 ** 15 else "int64"
+        c = codes[self.known][self.order].astype(dtype)
+        perm = np.argsort(c, kind="stable")
+        vals = self.sorted[perm]
+        counts = np.bincount(c, minlength=size)
+        starts = np.cumsum(counts) - counts
+        has = counts > 0
+        lo = starts[has] + (counts[has] - 1) // 2
+        hi = starts[has] + counts[has] // 2
+        out[has] = (vals[lo] + vals[hi]) / 2
+        return out
 
 
 def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
@@ -64,6 +106,7 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
     won_amount = np.where(won & amount_known, prep.amount, 0.0)
     won_with_amount = (won & amount_known).astype("float64")
     out: list[tuple[Dimension, pd.DataFrame]] = []
+    median = GroupMedian(prep.cycle)
     for dim in prep.dims:
         codes = dim.codes_with_missing()
         size = dim.size + 1
@@ -71,7 +114,7 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
         k = np.bincount(codes, weights=won, minlength=size).round().astype("int64")
         wsum = np.bincount(codes, weights=won_amount, minlength=size)
         wcnt = np.bincount(codes, weights=won_with_amount, minlength=size)
-        med = _group_median(prep.cycle, codes, size)
+        med = median(codes, size)
         labels = [*dim.levels, NOT_RECORDED]
         keep = np.flatnonzero(n > 0)
         table = stats.segment_table(
@@ -110,13 +153,14 @@ def drivers_table(prep: Prepared) -> tuple[pd.DataFrame, int]:
         parents.append((c, np.bincount(c, minlength=d.size + 1),
                         np.bincount(c, weights=won, minlength=d.size + 1).round().astype("int64")))
     rows = {"label": [], "k": [], "n": [], "ka": [], "na": [], "kb": [], "nb": []}
+    with_won = [c * 2 + won for c, _, _ in parents]  # second-condition code and outcome in one
     for i in range(len(dims)):
         ca, na, ka = parents[i]
         la = dims[i].size + 1
         for j in range(i + 1, len(dims)):
-            cb, nb, kb = parents[j]
+            _, nb, kb = parents[j]
             lb = dims[j].size + 1
-            combo = (ca * lb + cb) * 2 + won
+            combo = ca * (lb * 2) + with_won[j]
             counts = np.bincount(combo, minlength=la * lb * 2).reshape(la, lb, 2)
             n = counts[:, :, 0] + counts[:, :, 1]
             k = counts[:, :, 1]

@@ -51,6 +51,7 @@ class Dimension:
     codes: np.ndarray
     levels: list[str]
     method: str = "category"  # "category", "configured" bands or "quantile" bands
+    _with_missing: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -58,15 +59,39 @@ class Dimension:
         return len(self.levels)
 
     def codes_with_missing(self) -> np.ndarray:
-        """Codes where "not recorded" is the extra level ``size``."""
-        return np.where(self.codes < 0, self.size, self.codes).astype("int64")
+        """Codes where "not recorded" is the extra level ``size`` (int64, computed once)."""
+        if self._with_missing is None:
+            self._with_missing = np.where(self.codes < 0, self.size, self.codes).astype("int64")
+        return self._with_missing
+
+
+class ClosedView:
+    """Columns of the closed deals, taken on demand (a million-row frame is never copied whole)."""
+
+    def __init__(self, deals: pd.DataFrame, mask: np.ndarray) -> None:
+        self._deals = deals
+        self._rows = np.flatnonzero(mask)
+        self._cache: dict[str, pd.Series] = {}
+
+    @property
+    def columns(self) -> pd.Index:
+        """The deals' columns."""
+        return self._deals.columns
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._cache:
+            self._cache[name] = self._deals[name].iloc[self._rows].reset_index(drop=True)
+        return self._cache[name]
 
 
 @dataclass
 class Prepared:
     """The closed deals and everything derived from them once."""
 
-    closed: pd.DataFrame
+    closed: ClosedView
     won: np.ndarray
     amount: np.ndarray
     cycle: np.ndarray
@@ -122,13 +147,14 @@ def text_codes(values: pd.Series, mapping: dict[str, str] | None = None) -> tupl
 def prepare(dealset: DealSet, config: Config) -> Prepared:
     """Closed deals, outcome and amount arrays, and every usable dimension."""
     deals = dealset.deals
-    closed = deals[deals["outcome"] != OUTCOME_OPEN].reset_index(drop=True)
+    outcome = deals["outcome"].to_numpy(dtype=object)
+    closed = ClosedView(deals, outcome != OUTCOME_OPEN)
     won = (closed["outcome"] == OUTCOME_WON).to_numpy(dtype=bool)
     amount = pd.to_numeric(closed["amount"], errors="coerce").to_numpy(dtype="float64")
     cycle = pd.to_numeric(closed["sales_cycle_days"], errors="coerce").to_numpy(dtype="float64")
     nd = closed["no_decision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~won
     prep = Prepared(closed, won, amount, cycle, nd, [], config,
-                    open_count=int((deals["outcome"] == OUTCOME_OPEN).sum()))
+                    open_count=int((outcome == OUTCOME_OPEN).sum()))
     prep.amount_won_only = amount_records_won_value_only(amount, won)
     if prep.amount_won_only:
         prep.quality.append((

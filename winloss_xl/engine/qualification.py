@@ -78,8 +78,7 @@ def qualification(prep: Prepared) -> QualResult | None:
     right_best = (s >= best) == w
     right_cur = (s >= cur) == w
     mc = stats.mcnemar_p(int((right_best & ~right_cur).sum()), int((~right_best & right_cur).sum()))
-    a = stats.auc(sw, sl)
-    ap = stats.auc_p(sw, sl)
+    a, ap = stats.auc_test(sw, sl)
     sentence = _sentence(a, ap, best, float(acc[best_i]), cur, float(acc[cur_i]), mc, total, cfg.fdr)
     return QualResult(table, a, ap, best, cur, float(acc[best_i]), float(acc[cur_i]), mc, total, sentence)
 

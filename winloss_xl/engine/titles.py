@@ -94,7 +94,7 @@ _SENIORITY_WORDS: dict[str, str] = {
     DIRECTOR: "_dir director directors dir directeur directrice direttore direttrice directora "
               "diretor diretora direktor direktorin head heads leiter leiterin leitung",
     MANAGER: "_mgr manager managers mgr mngr gerente responsable responsabile jefe jefa chef "
-             "supervisor supervisora teamleiter teamleiterin csm",
+             "supervisor supervisora teamleiter teamleiterin csm controller comptroller",
     IC: "_ic engineer engineers ingenieur ingenieurin ingeniero ingeniera ingegnere ingenieure "
         "developer developers programmer analyst analista analyste specialist especialista "
         "specialiste spezialist spezialistin representative rep reps associate coordinator "
@@ -110,18 +110,19 @@ _SENIORITY_WORDS: dict[str, str] = {
 _FUNCTION_WORDS: dict[str, str] = {
     SALES: "_sales sales sale selling vertrieb verkauf ventas venta vendas ventes vente vendite "
            "commercial comercial commerciale revenue bizdev channel channels alliances alliance "
-           "partnerships gtm sdr bdr ae",
+           "partnerships gtm sdr bdr ae revops salesops",
     MARKETING: "_mkt marketing mktg mkt brand communications communication comms pr content "
                "growth advertising events mercadeo",
     FINANCE: "_fin finance finances financial finanzen finanz finanzas finanza financier financiere "
              "financiero financiera finanziario financeiro accounting accountant accounts controller "
              "controlling comptroller treasury treasurer tax audit auditor buchhaltung comptabilite "
-             "contabilidad contabilita fpa",
+             "contabilidad contabilita fpa kaufmannischer kaufmannische",
     IT: "_it it ict technology tech technical engineering engineer engineers ingenieur ingeniero "
         "ingegnere software developer developers development devops infrastructure infra systems "
         "system sysadmin network networks cloud platform platforms applications application "
         "architecture architect informatique informatica edv helpdesk programmer qa sistemas "
-        "sistemi systemes ti",
+        "sistemi systemes ti eng scrum technique tecnico tecnica technischer technische "
+        "technisch",
     OPERATIONS: "_ops operations operation ops operational operativo operaciones operazioni betrieb "
                 "logistics logistik logistique logistica facilities manufacturing production "
                 "produktion plant warehouse",
@@ -178,6 +179,8 @@ _PHRASES: dict[str, str] = {
     "individual contributor": "_ic", "non manager": "_ic",
     "executive assistant": "_ea", "personal assistant": "_ea", "assistant to": "_ea",
     "chief of staff": "_cos", "general manager": "_gm", "gm": "_gm", "general counsel": "_gc",
+    "associate general counsel": "_dir _legal", "deputy general counsel": "_dir _legal",
+    "assistant general counsel": "_dir _legal",
     # named C-level titles (English and cheap other-language forms)
     "chief executive officer": "ceo", "chief executive": "ceo",
     "chief financial officer": "cfo", "chief finance officer": "cfo",
@@ -214,6 +217,9 @@ _PHRASES: dict[str, str] = {
     "product owner": "_product _ic", "product management": "_product",
     "fp and a": "_fin", "accounts payable": "_fin", "accounts receivable": "_fin",
 }
+
+#: Words that give a level only when no other word does ("Tech Lead" vs "Lead Engineer").
+_WEAK_LEVELS: dict[str, str] = {"lead": MANAGER, "leader": MANAGER, "leads": MANAGER}
 
 #: German compounds: suffix -> seniority ("Einkaufsleiter" = head of purchasing).
 _COMPOUND_SUFFIXES: tuple[tuple[str, str], ...] = (
@@ -363,6 +369,10 @@ def parse_title(title: object) -> TitleInfo:
             level_rank, level = _RANK[sen], sen
         if func is not None:
             functions.append(func)
+    if level == OTHER:
+        weak = next((_WEAK_LEVELS[t] for t in tokens if t in _WEAK_LEVELS), None)
+        if weak is not None:
+            level_rank, level = _RANK[weak], weak
     if "chief" in tokens:
         chief_level = C_LEVEL if "officer" in tokens else DIRECTOR
         if _RANK[chief_level] > level_rank:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..dealset import DealSet
+from ..errors import InputError
 from ..schema import Config
 
 #: Contract table names, in report order.
@@ -267,7 +269,6 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
 
 def _column_lookup(dealset: DealSet, name: str) -> str:
     """The deals column a user means by ``name``: canonical field, readable label or extra header."""
-    from ..errors import InputError
     from ..schema import DEAL_COLUMNS, FIELD_LABELS, normalize_header
 
     wanted = normalize_header(name)
@@ -303,13 +304,21 @@ def filter_deals(dealset: DealSet, where: dict[str, str]) -> DealSet:
     it and listing the available ones.
     """
     deals = dealset.deals
-    keep = pd.Series(True, index=deals.index)
+    keep = np.ones(len(deals), dtype=bool)
     for name, value in where.items():
         col = _column_lookup(dealset, name)
         series = deals[col]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            try:
+                number = float(str(value).replace(",", "").strip())
+            except ValueError:
+                raise InputError(f"'{value}' is not a number", column=str(name),
+                                 expected="a number such as 5000") from None
+            keep &= np.isclose(series.to_numpy(dtype="float64"), number, rtol=0, atol=1e-9)
+            continue
         text = series.astype("object").map(lambda v: None if v is None or v != v else _value_key(v))
-        keep &= text == _value_key(value)
-    return dealset.with_deals(deals[keep.to_numpy()])
+        keep &= (text == _value_key(value)).to_numpy(dtype=bool)
+    return dealset.with_deals(deals[keep])
 
 
 def split_deals(dealset: DealSet, by: str) -> dict[str, DealSet]:

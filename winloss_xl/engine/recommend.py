@@ -104,9 +104,10 @@ def pattern_findings(parts: list[tuple[Dimension, pd.DataFrame]], overall: float
                 rec = f"Qualify {seg} deals harder or review how they are sold"
             if dim.field == "sales_cycle_days":
                 area = "Process"
-                rec = (f"Deals whose sales cycle is {row.Segment} win more; find what makes them move "
-                       if strong else f"Deals whose sales cycle is {row.Segment} win less; review or "
-                       "qualify out deals that drift there")
+                rec = (f"Deals with a sales cycle of {row.Segment} win more often; find what these deals "
+                       "have in common before pushing for speed" if strong
+                       else f"Deals with a sales cycle of {row.Segment} win less often; review how they are "
+                       "qualified and handled at that point")
             elif dim.field == "competitor":
                 area = "Competition"
             if not significant:

@@ -1,0 +1,172 @@
+"""Drivers, bands, qualification, trend and recommendation behaviour on small planted datasets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from winloss_xl import stats
+from winloss_xl.dealset import DealSet
+from winloss_xl.engine import analyze, filter_deals
+from winloss_xl.engine.bands import band_labels, nice_number, quantile_edges
+from winloss_xl.engine.losses import categorize, split_reasons
+from winloss_xl.engine.synthetic import make_deals
+from winloss_xl.schema import Config
+
+
+def _interaction_deals(seed: int = 0, n: int = 6000) -> pd.DataFrame:
+    """Win rate 40% everywhere except Technology x EMEA (75%): a pure two-condition driver."""
+    rng = np.random.default_rng(seed)
+    industry = rng.choice(["Technology", "Retail", "Finance", "Media"], n)
+    region = rng.choice(["EMEA", "APAC", "North America"], n)
+    source = rng.choice(["Inbound", "Outbound", "Partner"], n)
+    p = np.where((industry == "Technology") & (region == "EMEA"), 0.75, 0.40)
+    won = rng.random(n) < p
+    return pd.DataFrame({"outcome": np.where(won, "won", "lost"), "industry": industry,
+                         "region": region, "lead_source": source,
+                         "account_key": [f"Secret Account {i}" for i in range(n)],
+                         "deal_id": [f"Deal Name {i}" for i in range(n)]})
+
+
+def test_driver_found_and_non_redundant():
+    a = analyze(DealSet.from_frame(_interaction_deals()))
+    d = a.tables["tblDrivers"]
+    assert len(d) >= 1
+    assert d.iloc[0]["Segment"] == "Industry = Technology and Region = EMEA"
+    assert d.iloc[0]["Lift"] > 1
+    assert (d["q-value"] <= a.config.fdr).all()
+    assert len(d) <= a.config.top_drivers
+    # a driver beats both of its single conditions
+    top = d.iloc[0]
+    assert top["Win rate"] > top["Win rate of first condition"]
+    assert top["Win rate"] > top["Win rate of second condition"]
+    assert any(r.startswith("Make Industry = Technology and Region = EMEA")
+               for r in a.tables["tblRecommendations"]["Recommendation"])
+
+
+def test_no_names_in_sentences_or_recommendations():
+    a = analyze(DealSet.from_frame(_interaction_deals()))
+    texts = list(a.sentences.values()) + [f.sentence for f in a.findings]
+    rec = a.tables["tblRecommendations"]
+    texts += rec["Recommendation"].tolist() + rec["Evidence"].tolist()
+    assert texts
+    for t in texts:
+        assert "Secret Account" not in t and "Deal Name" not in t
+    assert "Account" not in set(a.tables["tblPatterns"]["Dimension"])
+
+
+def test_top_drivers_setting_caps_the_table():
+    df, extras = make_deals(6000, 2, noise_dimensions=0)
+    a = analyze(DealSet.from_frame(df), Config(top_drivers=2))
+    assert len(a.tables["tblDrivers"]) <= 2
+
+
+def test_revenue_bands_fall_back_to_readable_quantiles_with_a_note():
+    rng = np.random.default_rng(1)
+    revenue = rng.uniform(100e6, 900e6, 400)  # every company above 100M: the default bands do not split
+    df = pd.DataFrame({"outcome": rng.choice(["won", "lost"], 400), "company_revenue": revenue})
+    a = analyze(DealSet.from_frame(df))
+    segs = a.tables["tblPatterns"].query("Dimension == 'Company revenue'")["Segment"].tolist()
+    assert len(segs) >= 3 and segs[-1].endswith("+")
+    assert all("M" in s for s in segs)
+    dq = a.tables["tblDataQuality"]
+    assert "Revenue bands fell back to quantiles" in set(dq["Check"])
+
+
+def test_band_helpers():
+    assert nice_number(23_456) == 25_000
+    assert band_labels((0, 10_000, 25_000)) == ["0-10K", "10K-25K", "25K+"]
+    edges = quantile_edges(np.arange(1, 1001, dtype=float) * 100, 4)
+    assert edges[0] == 0 and all(nice_number(e) == e for e in edges[1:])
+
+
+def test_min_deals_segments_shown_not_tested_or_recommended():
+    df, extras = make_deals(3000, 4, noise_dimensions=1, noise_levels=40)
+    df.loc[df.index[:3], "industry"] = "Tiny"
+    df.loc[df.index[:3], "outcome"] = "won"
+    a = analyze(DealSet.from_frame(df, extra_dimensions=extras), Config(min_deals=5))
+    t = a.tables["tblPatterns"]
+    tiny = t[(t["Dimension"] == "Industry") & (t["Segment"] == "Tiny")].iloc[0]
+    assert tiny["Verdict"] == stats.TOO_FEW and np.isnan(tiny["p-value"])
+    assert not a.tables["tblRecommendations"]["Recommendation"].str.contains("Tiny").any()
+
+
+def test_qualification_recommends_a_better_threshold():
+    rng = np.random.default_rng(0)
+    n = 600
+    score = rng.uniform(0, 1, n)
+    won = score >= 0.4
+    flip = rng.random(n) < 0.05
+    won = np.where(flip, ~won, won)
+    df = pd.DataFrame({"outcome": np.where(won, "won", "lost"), "qualification_score": score.round(2)})
+    a = analyze(DealSet.from_frame(df))
+    q = a.tables["tblQualification"]
+    best = q[q["Note"].str.contains("Best accuracy")].iloc[0]
+    assert 0.35 <= best["Threshold"] <= 0.45
+    recs = a.tables["tblRecommendations"]
+    row = recs[recs["Area"] == "Qualification"].iloc[0]
+    assert row["Recommendation"].startswith("Change the qualification threshold from 0.7 to")
+    assert row["Confidence"] == "High"
+    assert "AUC" in a.sentences["qualification"] and "0.7" in a.sentences["qualification"]
+
+
+def test_trend_sentence_reports_a_significant_drop():
+    rng = np.random.default_rng(0)
+    q3 = pd.date_range("2025-07-01", "2025-09-30", periods=500)
+    q4 = pd.date_range("2025-10-01", "2025-12-31", periods=500)
+    won = np.concatenate([rng.random(500) < 0.6, rng.random(500) < 0.35])
+    df = pd.DataFrame({"outcome": np.where(won, "won", "lost"), "close_date": q3.append(q4)})
+    a = analyze(DealSet.from_frame(df))
+    s = a.sentences["trend"]
+    assert s.startswith("In 2025 Q4 the win rate was") and "down" in s and "from 2025 Q3" in s
+    assert "statistically significant change" in s and "not a" not in s
+    assert (a.tables["tblRecommendations"]["Area"] == "Trend").any()
+
+
+def test_incomplete_latest_quarter_is_not_compared():
+    dates = pd.to_datetime(["2025-01-15", "2025-02-10", "2025-04-02", "2025-05-20", "2025-06-30",
+                            "2025-07-03"])
+    df = pd.DataFrame({"outcome": ["won", "lost", "won", "lost", "won", "lost"], "close_date": dates})
+    a = analyze(DealSet.from_frame(df))
+    t = a.tables["tblTrend"]
+    assert t["Complete"].tolist() == ["Yes", "Yes", "No"]
+    assert a.sentences["trend"].startswith("In 2025 Q2")
+
+
+def test_dominant_loss_reason_becomes_a_pricing_action():
+    rows = ([{"outcome": "lost", "loss_reason": "Too expensive"}] * 60
+            + [{"outcome": "lost", "loss_reason": "Timing"}] * 10 + [{"outcome": "won"}] * 70)
+    a = analyze(DealSet.from_frame(pd.DataFrame(rows)))
+    recs = a.tables["tblRecommendations"]
+    assert (recs["Area"] == "Pricing").any()
+    assert "Price is cited in 86% of lost deals." in [f.sentence for f in a.findings]
+
+
+def test_loss_categories():
+    assert categorize("No decision made") == "No decision"
+    assert categorize("Lost to Salesforce") == "Competitor"
+    assert categorize("Budget frozen") == "Budget"
+    assert categorize("Our champion left the company") == "Champion left"
+    assert categorize("Missing SSO integration") == "Product gap"
+    assert categorize("Not a fit for their use case") == "Poor fit"
+    assert categorize("Next year") == "Timing"
+    assert split_reasons("Price | Timing\nprice") == ["Price", "Timing"]
+
+
+def test_filter_numeric_and_unknown_value():
+    df = pd.DataFrame({"outcome": ["won", "lost", "won"], "amount": [100.0, 200.0, 100.0],
+                       "region": ["EMEA", "emea ", "APAC"]})
+    ds = DealSet.from_frame(df)
+    assert len(filter_deals(ds, {"Deal size": "100"}).deals) == 2
+    assert len(filter_deals(ds, {"region": "EMEA"}).deals) == 2
+    assert len(filter_deals(ds, {"region": "Mars"}).deals) == 0
+
+
+@pytest.mark.parametrize("lead", ["all", "excl_no_decision"])
+def test_lead_rate_is_named(lead):
+    df = pd.DataFrame({"outcome": ["won", "lost", "lost"], "no_decision": [False, True, False]})
+    a = analyze(DealSet.from_frame(df), Config(lead_rate=lead))
+    assert a.summary_value("Win rate excl. no decision") == pytest.approx(0.5)
+    assert a.summary_value("Win rate") == pytest.approx(1 / 3)
+    assert ("excluding no-decision" in a.sentences["win_rate"]) == (lead == "excl_no_decision")

@@ -340,7 +340,23 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
     spec.blocks.append(Note(row=row, col=LEFT, text=f"How to read this: {INTERVAL_SENTENCE} "
                             f"{QVALUE_SENTENCE}", width=NOTE_WIDTH, style="note"))
     row += 2
-    summary = _table(a, "tblSummary", row + 1)
+    # trend chart (left) beside the quarterly table (right); the detailed metrics below
+    chart_row = row
+    trend = _table(a, "tblTrend", chart_row + 1, col=LEFT + 4,
+                   **_scales(a.tables.get("tblTrend", pd.DataFrame())))
+    spec.blocks.append(trend)
+    if not trend.frame.empty and "Win rate" in trend.frame.columns:
+        n = len(trend.frame)
+        first = max(0, n - 12)
+        spec.blocks.append(Chart(
+            row=chart_row, col=LEFT, title="Win rate by quarter",
+            source="tblTrend", categories="Period", values=("Win rate",), kind="line",
+            first=first, count=n - first, y_format="percent", y_title="Win rate",
+            width_cm=13.5, height_cm=7.6,
+            error_low="CI low" if "CI low" in trend.frame.columns else None,
+            error_high="CI high" if "CI high" in trend.frame.columns else None))
+    summary_row = max(chart_row + 18, trend.last_row + 3)
+    summary = _table(a, "tblSummary", summary_row)
     cell_formats = {(i, "Value"): metric_format(str(m))
                     for i, m in enumerate(summary.frame.get("Metric", pd.Series(dtype=object)))}
     summary = replace(summary, cell_formats=cell_formats, wrap=("Value", "Note"),
@@ -348,20 +364,6 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
                               "Value": SUMMARY_WIDTHS[LEFT + 1], "Note": SUMMARY_WIDTHS[LEFT + 2]},
                       formats={**summary.formats, "Value": "number", "Note": "text"})
     spec.blocks.append(summary)
-    chart_col = LEFT + 4  # F
-    trend = _table(a, "tblTrend", max(summary.row + 19, summary.last_row + 4), col=chart_col,
-                   **_scales(a.tables.get("tblTrend", pd.DataFrame())))
-    spec.blocks.append(trend)
-    if not trend.frame.empty and "Win rate" in trend.frame.columns:
-        n = len(trend.frame)
-        first = max(0, n - 12)
-        spec.blocks.append(Chart(
-            row=summary.row - 1, col=chart_col, title="Win rate by quarter (with 95% interval)",
-            source="tblTrend", categories="Period", values=("Win rate",), kind="line",
-            first=first, count=n - first, y_format="percent", y_title="Win rate",
-            width_cm=19.5, height_cm=8.0,
-            error_low="CI low" if "CI low" in trend.frame.columns else None,
-            error_high="CI high" if "CI high" in trend.frame.columns else None))
     return spec
 
 

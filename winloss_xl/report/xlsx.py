@@ -39,9 +39,11 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.units import pixels_to_EMU
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
@@ -478,7 +480,37 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showVal = True
         chart.dataLabels.numFmt = _axis_format(c.y_format)
-    ws.add_chart(chart, ws.cell(c.row, c.col).coordinate)
+    chart.anchor = _cell_anchor(ws, c.row, c.col, c.width_cm, c.height_cm)
+    ws.add_chart(chart)
+
+
+def _cell_anchor(ws: Worksheet, row: int, col: int, width_cm: float, height_cm: float) -> TwoCellAnchor:
+    """Anchor a chart to the cells it covers (Excel's column metrics), so it keeps
+    its place relative to the tables in every application, whatever fonts it has."""
+    px_per_cm = 96 / 2.54
+    remaining = width_cm * px_per_cm
+    c = col
+    while True:
+        w = ws.column_dimensions[get_column_letter(c)].width or 8.43
+        cw = int(w * 7 + 5)
+        if remaining <= cw:
+            break
+        remaining -= cw
+        c += 1
+    col_off = remaining
+    remaining = height_cm * px_per_cm
+    r = row
+    while True:
+        h = ws.row_dimensions[r].height or 15
+        rh = h * 96 / 72
+        if remaining <= rh:
+            break
+        remaining -= rh
+        r += 1
+    return TwoCellAnchor(
+        _from=AnchorMarker(col=col - 1, colOff=0, row=row - 1, rowOff=0),
+        to=AnchorMarker(col=c - 1, colOff=pixels_to_EMU(int(col_off)), row=r - 1,
+                        rowOff=pixels_to_EMU(int(remaining))))
 
 
 # --------------------------------------------------------------------------- sheets

@@ -1,0 +1,77 @@
+"""Regenerate docs/report-summary.png: the demo report's Summary sheet as LibreOffice prints it.
+
+    python docs/render_screenshot.py [--out docs/report-summary.png] [--dpi 110]
+
+Steps: ``winloss-xl demo`` -> headless LibreOffice -> PDF -> ``pdftoppm`` (first page,
+which is the Summary sheet) -> cropped to the content. Needs ``soffice`` and
+``pdftoppm`` (poppler-utils); uses a private LibreOffice profile in a temp folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _bbox(ppm: bytes, margin: int) -> tuple[int, int, int, int]:
+    """Bounding box (x, y, w, h) of the non-white pixels of a binary PPM (P6), plus a margin."""
+    parts = ppm.split(maxsplit=4)
+    assert parts[0] == b"P6", "expected a binary PPM"
+    width, height, data = int(parts[1]), int(parts[2]), parts[4]
+    stride = width * 3
+    rows = [y for y in range(height) if data[y * stride:(y + 1) * stride].strip(b"\xff")]
+    if not rows:
+        return 0, 0, width, height
+    top, bottom = rows[0], rows[-1]
+    left, right = width, 0
+    for y in range(top, bottom + 1):
+        line = data[y * stride:(y + 1) * stride]
+        stripped = line.lstrip(b"\xff")
+        if not stripped:
+            continue
+        left = min(left, (len(line) - len(stripped)) // 3)
+        right = max(right, (len(line.rstrip(b"\xff")) - 1) // 3)
+    x0, y0 = max(left - margin, 0), max(top - margin, 0)
+    x1, y1 = min(right + margin, width - 1), min(bottom + margin, height - 1)
+    return x0, y0, x1 - x0 + 1, y1 - y0 + 1
+
+
+def render(out: Path, dpi: int = 110) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm = shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        sys.exit("needs soffice (LibreOffice) and pdftoppm (poppler-utils) on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        report = work / "winloss-demo.xlsx"
+        subprocess.run([sys.executable, "-m", "winloss_xl", "-q", "demo", "-o", str(report)], check=True)
+        subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(work), str(report)],
+                       check=True, capture_output=True, timeout=240)
+        pdf = work / "winloss-demo.pdf"
+        page = ["-f", "1", "-l", "1", "-r", str(dpi)]
+        ppm = subprocess.run([pdftoppm, *page, str(pdf)], check=True, capture_output=True).stdout
+        x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
+        subprocess.run([pdftoppm, *page, "-png", "-singlefile", "-x", str(x), "-y", str(y),
+                        "-W", str(w), "-H", str(h), str(pdf), str(work / "summary")], check=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(work / "summary.png", out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE / "report-summary.png")
+    parser.add_argument("--dpi", type=int, default=110)
+    args = parser.parse_args()
+    print(render(args.out, args.dpi))
+
+
+if __name__ == "__main__":
+    main()

@@ -60,3 +60,52 @@ def maven_joined(maven: Path) -> list[list[Any]]:
         rows.append([d["opportunity_id"], d["sales_agent"], d["product"], d["account"] or None,
                      d["deal_stage"], engage, close, value, *firmo])
     return rows
+
+
+def demo_export(n: int = 2500, seed: int = 11) -> tuple[list[list[Any]], list[list[Any]]]:
+    """A CRM export of the synthetic demo deals, twice: as a formula receives it, and clean.
+
+    The formula's copy mixes the cell types Excel hands over (Decimal amounts, serial-float
+    dates, bools, ``#N/A`` error text in open deals' lookup column, None blanks); the clean
+    copy holds the same values as an .xlsx file stores them.
+    """
+    from winloss_xl.engine.synthetic import make_deals
+
+    frame, _extra = make_deals(n, seed=seed)
+    header = ["Opportunity ID", "Stage", "Amount", "Close Date", "Created Date", "Industry",
+              "Region", "Lead Source", "Type", "Product", "Opportunity Owner", "Competitor",
+              "Annual Revenue", "Employees", "Loss Reason", "Qualification Score", "Strategic",
+              "Partner Region"]
+    excel: list[list[Any]] = [header]
+    clean: list[list[Any]] = [list(header)]
+    for i, r in enumerate(frame.itertuples(index=False)):
+        stage = {"won": "Closed Won", "lost": "Closed Lost"}.get(r.outcome, "Negotiation")
+        is_open = r.outcome not in ("won", "lost")
+
+        def val(x: Any) -> Any:
+            try:
+                import pandas as pd
+
+                return None if pd.isna(x) else x
+            except (TypeError, ValueError):
+                return x
+
+        close = None if is_open or val(r.close_date) is None else r.close_date.to_pydatetime()
+        created = val(r.created_date)
+        created = created.to_pydatetime() if created is not None else None
+        amount = val(r.amount)
+        row = [r.deal_id, stage, float(amount) if amount is not None else None, close, created,
+               r.industry, r.region, r.lead_source, r.deal_type, r.product, r.owner,
+               val(r.competitor), float(r.company_revenue), float(r.employees),
+               None if r.outcome != "lost" else val(r.loss_reason),
+               val(r.qualification_score), i % 3 == 0, None if is_open else r.region]
+        clean.append(list(row))
+        if amount is not None and i % 4 == 0:
+            row[2] = Decimal(str(amount))
+        if i % 6 == 1:
+            row[3] = serial(close) if close else None
+            row[4] = serial(created) if created else None
+        if is_open:
+            row[17] = "#N/A"
+        excel.append(row)
+    return excel, clean

@@ -166,7 +166,8 @@ def _log_bug(exc: BaseException) -> str | None:
         folder = Path.home() / ".winloss-xl"
         folder.mkdir(exist_ok=True)
         path = folder / "last-error.log"
-        frames = "".join(traceback.format_tb(exc.__traceback__))
+        frames = "".join(f"  {Path(f.filename).name}:{f.lineno} in {f.name}\n"
+                         for f in traceback.extract_tb(exc.__traceback__))
         path.write_text(f"{type(exc).__name__}\n{frames}", encoding="utf-8")
         return str(path)
     except OSError:

@@ -133,7 +133,8 @@ def _safely(compute, scalar: bool = False) -> Any:
     try:
         return compute()
     except InputError as exc:
-        text = ERROR_PREFIX + exc.message
+        # the missing-header hint is given word for word (docs quote it)
+        text = ERROR_PREFIX + (NO_HEADER if exc.problem == NO_HEADER else exc.message)
     except RecursionError:
         text = ERROR_PREFIX + "the range is too deeply nested to read."
     except MemoryError:

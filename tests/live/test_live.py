@@ -1,0 +1,234 @@
+"""report/live.py and the Analyze button, on an in-memory double of xlwings."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import sys
+
+import pytest
+
+from winloss_xl.errors import InputError
+from winloss_xl.excel import addin
+from winloss_xl.report.live import write_report_live
+from winloss_xl.report.model import EXCEL_FORMATS, GENERATED_MARK, GENERATED_SHEETS, Table
+
+from .double import FakeBook, Recorder
+from .xlwings_api import check_recording, engine_gaps
+
+
+def book_with_deals(values, **more) -> FakeBook:
+    book = FakeBook(Recorder())
+    book._add_input("Deals", values)
+    for name, vals in more.items():
+        book._add_input(name, vals)
+    return book
+
+
+def sheet_names(book: FakeBook) -> list[str]:
+    return [s._name for s in book.sheets._list]
+
+
+def check_table_block(sheet, t: Table) -> None:
+    tables = {x._name: x for x in sheet.tables._list}
+    assert t.name in tables
+    src = tables[t.name]._source
+    assert (src._r1, src._c1) == (t.row, t.col)
+    assert (src._r2, src._c2) == (t.last_row, t.last_col)
+    assert [sheet._value(t.row, t.col + j) for j in range(len(t.frame.columns))] == [
+        str(c).strip() or "Column" for c in t.frame.columns]
+    for i, rec in enumerate(t.frame.itertuples(index=False, name=None)):
+        for j, v in enumerate(rec):
+            got = sheet._value(t.row + 1 + i, t.col + j)
+            if isinstance(v, str):
+                assert got == ("'" + v if v.startswith(("=", "+", "-", "@")) else v)
+            elif isinstance(v, float) and v != v:
+                assert got is None
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                assert got == pytest.approx(float(v))
+            fmt = t.cell_formats.get((i, str(t.frame.columns[j]))) or t.formats.get(
+                str(t.frame.columns[j]))
+            if fmt and fmt != "text":
+                assert sheet._formats.get((t.row + 1 + i, t.col + j)) == EXCEL_FORMATS[fmt]
+
+
+def test_writes_every_sheet_table_and_mark(demo_values, pipeline_report) -> None:
+    book = book_with_deals(demo_values)
+    write_report_live(pipeline_report, book)
+    assert sheet_names(book) == ["Deals", *[s.name for s in pipeline_report.sheets]]
+    assert [s.name for s in pipeline_report.sheets] == list(GENERATED_SHEETS)
+    for spec in pipeline_report.sheets:
+        sheet = book._sheet(spec.name)
+        assert GENERATED_MARK in sheet.names
+        for t in spec.tables():
+            check_table_block(sheet, t)
+    summary = book._sheet("Summary")
+    assert any(isinstance(v, str) and v for v in summary._cells.values())
+    assert book.active_sheet._name == "Summary"
+
+
+def test_charts_come_from_their_tables(pipeline_report) -> None:
+    book = FakeBook(Recorder())
+    book._add_input("Deals", [["x"]])
+    write_report_live(pipeline_report, book)
+    n_specs = sum(1 for s in pipeline_report.sheets for b in s.blocks if b.__class__.__name__ == "Chart")
+    charts = [c for s in book.sheets._list for c in s.charts._list]
+    assert n_specs and 0 < len(charts) <= n_specs
+    for c in charts:
+        assert c.chart_type in ("column_clustered", "bar_clustered", "line")
+        assert c.plot_by == "columns" and c.source is not None and c.x_values is not None
+        assert c.x_values._c1 == c.x_values._c2  # one category column
+        assert c.value_axis.number_format in EXCEL_FORMATS.values()
+
+
+def test_formula_like_text_is_written_as_text(contract_report) -> None:
+    book = FakeBook(Recorder())
+    book._add_input("Deals", [["x"]])
+    write_report_live(contract_report, book)  # the double refuses raw formula text
+    cells = [v for s in book.sheets._list for v in s._cells.values() if isinstance(v, str)]
+    assert any(v.startswith("'=HYPERLINK(") for v in cells)
+
+
+def test_rerun_replaces_only_marked_sheets(demo_values, pipeline_report) -> None:
+    book = book_with_deals(demo_values, Notes=[["my own notes"]])
+    deals_before = copy.deepcopy(book._sheet("Deals")._cells)
+    write_report_live(pipeline_report, book)
+    first = sheet_names(book)
+    tables_first = sorted(book._table_names)
+    write_report_live(pipeline_report, book)
+    assert sheet_names(book) == first
+    assert sorted(book._table_names) == tables_first
+    assert book._sheet("Deals")._cells == deals_before
+    assert book._sheet("Notes")._cells == {(1, 1): "my own notes"}
+
+
+def test_unmarked_same_name_sheet_stops_before_any_change(demo_values, pipeline_report) -> None:
+    book = book_with_deals(demo_values, Patterns=[["someone's pivot"]])
+    before = sheet_names(book)
+    with pytest.raises(InputError, match="'Patterns' exists and was not created by winloss-xl"):
+        write_report_live(pipeline_report, book)
+    assert sheet_names(book) == before
+    assert book._sheet("Patterns")._cells == {(1, 1): "someone's pivot"}
+
+
+def test_windows_window_settings_go_through_api(monkeypatch, pipeline_report) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    book = FakeBook(Recorder())
+    book._add_input("Deals", [["x"]])
+    write_report_live(pipeline_report, book)
+    frozen = [s for s in pipeline_report.sheets if s.freeze_row and s.freeze_row > 1]
+    for spec in frozen:
+        log = book._sheet(spec.name).api_log
+        assert f"Sheets({spec.name!r}).Application.ActiveWindow.SplitRow = {spec.freeze_row - 1}" in log
+        assert f"Sheets({spec.name!r}).Application.ActiveWindow.FreezePanes = True" in log
+
+
+# ----------------------------------------------------------------------- the button
+
+def test_button_runs_the_whole_pipeline(demo_values) -> None:
+    book = book_with_deals(demo_values, Config=[["Setting", "Value"], ["min_deals", 4]])
+    assert addin.run_button(book) is None
+    app = book.app
+    assert app.alerts == []
+    assert sheet_names(book)[:2] == ["Deals", "Config"]
+    assert set(GENERATED_SHEETS) <= set(sheet_names(book))
+    assert app.screen_updating is True and app.calculation == "automatic"
+    assert app.status_bar is False
+    assert any("reading" in str(s) for s in app.status_history)
+
+
+def test_button_missing_deals_sheet_is_a_message_box() -> None:
+    book = FakeBook(Recorder())
+    book._add_input("Sheet1", [["a", "b"]])
+    shown = addin.run_button(book)
+    assert shown and "no sheet named 'Deals'" in shown
+    assert book.app.alerts == [(shown, "Win/Loss", "critical")]
+    assert book.app.screen_updating is True and book.app.calculation == "automatic"
+
+
+def test_button_bug_is_a_plain_message(monkeypatch, demo_values, tmp_path) -> None:
+    import winloss_xl.engine as engine
+
+    def boom(*_a, **_k):
+        raise KeyError("Acme Corp")  # must not reach the user or the log
+
+    monkeypatch.setattr(engine, "analyze", boom)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    book = book_with_deals(demo_values)
+    shown = addin.run_button(book)
+    assert shown and "unexpected problem" in shown and "Acme" not in shown
+    assert "Traceback" not in shown
+    log = (tmp_path / ".winloss-xl" / "last-error.log").read_text()
+    assert "KeyError" in log and "Acme" not in log
+    assert book.app.calculation == "automatic" and book.app.screen_updating is True
+    assert sheet_names(book) == ["Deals"]
+
+
+def test_button_restores_state_when_the_writer_fails(demo_values) -> None:
+    book = book_with_deals(demo_values, Summary=[["not ours"]])
+    shown = addin.run_button(book)
+    assert shown and "Summary" in shown and "not created by winloss-xl" in shown
+    assert book.app.screen_updating is True and book.app.calculation == "automatic"
+
+
+# ------------------------------------------------------------ real xlwings signatures
+
+@pytest.fixture(scope="module")
+def full_recording(demo_values, pipeline_report, contract_report) -> Recorder:
+    """Everything live.py and the button touch, over complete runs (both platforms' paths)."""
+    rec = Recorder()
+    book = FakeBook(rec)
+    book._add_input("Deals", demo_values)
+    book._add_input("Contacts", [["Deal ID", "Title"], ["D1", "CFO"]])
+    book._add_input("Config", [["min_deals", 5]])
+    addin.run_button(book)                     # first run: sheets added
+    addin.run_button(book)                     # re-run: marked sheets replaced
+    write_report_live(contract_report, book)
+    empty = FakeBook(rec)
+    addin.run_button(empty)                    # the message-box path
+    return rec
+
+
+def test_recording_covers_the_writer(full_recording) -> None:
+    touched = {f"{k}.{a}" for k, a in full_recording.touched}
+    for expected in ("Book.sheets", "Sheets.add", "Sheet.delete", "Names.add", "Tables.add",
+                     "Charts.add", "Range.value", "Range.number_format", "Range.column_width",
+                     "App.alert", "App.screen_updating", "App.calculation", "App.status_bar",
+                     "Sheet.used_range", "Range.options", "Chart.set_x_axis_values",
+                     "Names.__contains__"):
+        assert expected in touched, expected
+
+
+def test_every_xlwings_member_used_exists_with_compatible_signature(full_recording) -> None:
+    assert check_recording(full_recording) == []
+
+
+def test_every_member_used_is_implemented_by_the_desktop_engines(full_recording) -> None:
+    assert engine_gaps(full_recording) == []
+
+
+def test_the_checker_catches_misuse() -> None:
+    """The checks are not vacuous: known 0.37.8 traps are reported."""
+    rec = Recorder()
+    rec.touched |= {("Sheet", "freeze_panes"), ("Sheet", "tab_color"), ("Names", "__iter__")}
+    rec.calls.append(("Tables", "add", ("A1:B2",), {"style": "x"}))
+    rec.touched.add(("Tables", "add"))
+    rec.touched.add(("Range", "address"))
+    rec.sets.append(("Range", "address", "A1"))
+    problems = check_recording(rec)
+    assert any("Sheet.tab_color does not exist" in p for p in problems)
+    assert any("Tables.add" in p and "style" in p for p in problems)
+    assert any("Range.address is read-only" in p for p in problems)
+    gaps = engine_gaps(rec)
+    assert any("Sheet.freeze_panes needs _xlwindows.Sheet.freeze_panes" in g for g in gaps)
+    assert any("Names.__iter__ needs _xlwindows.Names.snapshot" in g for g in gaps)
+
+
+def test_dates_reach_cells_as_datetimes(pipeline_report) -> None:
+    book = FakeBook(Recorder())
+    book._add_input("Deals", [["x"]])
+    write_report_live(pipeline_report, book)
+    values = [v for s in book.sheets._list for v in s._cells.values()]
+    assert not any(type(v).__module__.startswith(("numpy", "pandas")) for v in values)
+    assert all(type(v) in (str, int, float, bool, dt.datetime) for v in values)

@@ -1,0 +1,244 @@
+"""The formulas give the headless report's numbers, never raise, and parse a range once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from winloss_xl.excel import udfs
+
+NO_HEADER = ("#WINLOSS! the range has no header row: include it (e.g. Deals!A1:P900, or "
+             "tblDeals[#All] for a Table)")
+
+
+def as_rows(frame: pd.DataFrame) -> list[list[object]]:
+    """A report table as the formula returns it (header row, blanks as "")."""
+    out: list[list[object]] = [list(map(str, frame.columns))]
+    for rec in frame.itertuples(index=False, name=None):
+        out.append(["" if (v is None or (isinstance(v, float) and math.isnan(v))
+                           or v is pd.NA) else v for v in rec])
+    return out
+
+
+def assert_same_table(got: list[list[object]], want: pd.DataFrame) -> None:
+    expected = as_rows(want)
+    assert got[0] == expected[0]
+    assert len(got) == len(expected), (len(got), len(expected))
+    for g_row, e_row in zip(got[1:], expected[1:]):
+        for g, e in zip(g_row, e_row):
+            if isinstance(e, (float, np.floating)) and not isinstance(g, str):
+                assert g == pytest.approx(float(e), rel=1e-12, abs=1e-15), (g_row, e_row)
+            else:
+                assert g == (e.item() if isinstance(e, np.generic) else e), (g_row, e_row)
+
+
+def assert_plain_cells(rows: list[list[object]]) -> None:
+    """Only types Excel takes: no numpy scalars, NaN, NaT or pandas objects."""
+    for row in rows:
+        for v in row:
+            assert type(v) in (str, int, float, bool, dt.datetime), (type(v), v)
+            if isinstance(v, float):
+                assert math.isfinite(v)
+
+
+def industry_rows(analysis) -> pd.DataFrame:
+    p = analysis.table("tblPatterns")
+    return p[p["Dimension"] == "Industry"].drop(columns=["Dimension"])
+
+
+# ------------------------------------------------------------------ headless equality
+
+def test_maven_winrate_by_industry_equals_report(maven_values, maven_headless) -> None:
+    got = udfs.WINRATE_BY(maven_values, "Industry")
+    assert_plain_cells(got)
+    assert len(got) > 5
+    assert_same_table(got, industry_rows(maven_headless))
+
+
+def test_maven_winrate_equals_summary(maven_values, maven_headless) -> None:
+    rate = udfs.WINRATE(maven_values)
+    assert isinstance(rate, float)
+    assert rate == pytest.approx(float(maven_headless.summary_value("Win rate")), rel=1e-12)
+
+
+def test_maven_values_really_are_excel_shaped(maven_values) -> None:
+    kinds = {type(v) for row in maven_values[1:] for v in row}
+    assert {str, float, Decimal, dt.datetime, type(None)} <= kinds
+    assert any(v == "#N/A" for row in maven_values for v in row)
+    serials = [row[6] for row in maven_values[1:] if isinstance(row[6], float)]
+    assert serials and all(40000 < s < 50000 for s in serials)
+
+
+def test_maven_segment_winrate_equals_its_pattern_row(maven_values, maven_headless) -> None:
+    rows = industry_rows(maven_headless)
+    retail = rows[rows["Segment"] == "retail"]["Win rate"].iloc[0]
+    # header synonym, canonical field and label all name the same dimension
+    for column in ("Sector", "industry", "Industry"):
+        assert udfs.WINRATE(maven_values, column, "Retail") == pytest.approx(retail, rel=1e-12)
+
+
+def test_demo_winrate_by_equals_headless_file(demo) -> None:
+    values, _path, headless = demo
+    kinds = {type(v) for row in values[1:] for v in row}
+    assert {str, float, Decimal, dt.datetime, bool, type(None)} <= kinds
+    got = udfs.WINRATE_BY(values, "Industry")
+    assert_plain_cells(got)
+    assert_same_table(got, industry_rows(headless))
+    assert udfs.WINRATE(values) == pytest.approx(float(headless.summary_value("Win rate")),
+                                                 rel=1e-12)
+
+
+def test_demo_every_dimension_matches(demo) -> None:
+    values, _path, headless = demo
+    patterns = headless.table("tblPatterns")
+    for label in patterns["Dimension"].unique():
+        got = udfs.WINRATE_BY(values, label)
+        want = patterns[patterns["Dimension"] == label].drop(columns=["Dimension"])
+        assert_same_table(got, want)
+
+
+def test_demo_min_deals_matches_configured_run(demo) -> None:
+    from winloss_xl import Config, analyze, load_deals
+
+    values, path, _ = demo
+    cfg = Config(min_deals=3)
+    want = analyze(load_deals(path, config=cfg), cfg)
+    assert_same_table(udfs.WINRATE_BY(values, "Owner", 3.0),
+                      want.table("tblPatterns").query("Dimension == 'Owner'")
+                      .drop(columns=["Dimension"]))
+
+
+@pytest.mark.parametrize("formula,table", [
+    (udfs.DEAL_SUMMARY, "tblSummary"),
+    (udfs.LOSS_REASONS, "tblLossReasons"),
+    (udfs.KEY_DRIVERS, "tblDrivers"),
+    (udfs.QUAL_THRESHOLD, "tblQualification"),
+    (udfs.PERSONAS, "tblPersonas"),
+])
+def test_table_formulas_equal_report_tables(demo, formula, table) -> None:
+    values, _path, headless = demo
+    got = formula(values)
+    assert_plain_cells(got)
+    want = headless.table(table)
+    if want.empty:
+        assert got[0] == [str(c) for c in want.columns] and len(got) == 2
+        assert isinstance(got[1][0], str) and got[1][0]
+    else:
+        assert_same_table(got, want)
+
+
+def test_personas_with_a_contacts_range() -> None:
+    deals = [["Deal ID", "Stage", "Industry"]]
+    contacts = [["Deal ID", "Title", "Role"]]
+    for i in range(60):
+        deals.append([f"D{i}", "Closed Won" if i % 3 else "Closed Lost", "Retail"])
+        contacts.append([f"D{i}", "VP Finance" if i % 2 else "IT Manager", "Decision Maker"])
+    got = udfs.PERSONAS(deals, contacts)
+    assert got[0][:3] == ["Persona", "Seniority", "Function"]
+    assert len(got) > 1 and not str(got[0][0]).startswith("#WINLOSS!")
+
+
+# ------------------------------------------------------------------------ bad input
+
+def test_range_without_header_row(maven_values) -> None:
+    assert udfs.WINRATE_BY(maven_values[1:], "Industry") == [[NO_HEADER]]
+    assert udfs.WINRATE(maven_values[1:]) == NO_HEADER
+    assert udfs.DEAL_SUMMARY(maven_values[1:50]) == [[NO_HEADER]]
+
+
+def test_table_body_of_text_only_is_caught() -> None:
+    body = [["D1", "Closed Won", "Retail"], ["D2", "Closed Lost", "Retail"]]
+    assert udfs.WINRATE_BY(body, "Industry") == [[NO_HEADER]]
+
+
+@pytest.mark.parametrize("values", [
+    None, [[None]], [[""]], [["a"]], [["Stage"]], [["Stage", "Industry"], ["Won", None]],
+    [["x", "y"], [1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0]], [["#N/A"]], [[True]],
+    [["Stage", "Industry"]] + [["Open", "Retail"]] * 10, "not a range", 42.0,
+    [["Stage", "Amount"], ["Won", float("nan")], ["Lost", float("inf")]],
+])
+def test_bad_input_gives_one_winloss_cell(values) -> None:
+    for formula in udfs.FORMULAS:
+        got = formula(values) if formula is not udfs.WINRATE_BY else formula(values, "Industry")
+        if formula is udfs.WINRATE:
+            if isinstance(got, float):
+                continue  # a tiny but valid range has a win rate
+            assert isinstance(got, str) and got.startswith("#WINLOSS! ")
+        elif not (len(got) > 1 and isinstance(got[0][0], str) and
+                  not got[0][0].startswith("#WINLOSS!")):
+            assert len(got) == 1 and len(got[0]) == 1, got
+            assert got[0][0].startswith("#WINLOSS! "), got
+            assert "Traceback" not in got[0][0]
+
+
+def test_bad_arguments(maven_values) -> None:
+    out = udfs.WINRATE_BY(maven_values, "Colour")
+    assert out[0][0].startswith("#WINLOSS! no dimension 'Colour'") and "Industry" in out[0][0]
+    assert udfs.WINRATE_BY(maven_values, "Industry", 1)[0][0].startswith("#WINLOSS! ")
+    assert udfs.WINRATE_BY(maven_values, "Industry", "lots")[0][0].startswith("#WINLOSS! ")
+    assert udfs.WINRATE_BY(maven_values, "")[0][0].startswith("#WINLOSS! ")
+    assert udfs.WINRATE(maven_values, "Industry").startswith("#WINLOSS! ")
+    assert udfs.WINRATE(maven_values, "Industry", "Nowhere").startswith("#WINLOSS! no closed")
+
+
+def test_unexpected_error_is_a_short_message(monkeypatch, maven_values) -> None:
+    from winloss_xl.engine import patterns
+
+    def boom(*_a, **_k):
+        raise ZeroDivisionError("secret account name")
+
+    monkeypatch.setattr(patterns, "pattern_tables", boom)
+    out = udfs.WINRATE_BY(maven_values, "Industry")
+    assert out == [["#WINLOSS! unexpected problem (ZeroDivisionError). Check that the range is a "
+                    "deals export with its header row."]]
+
+
+def test_optional_arguments_given_as_blank_cells(maven_values) -> None:
+    assert udfs.WINRATE_BY(maven_values, "Industry", None, None) == udfs.WINRATE_BY(
+        maven_values, "Industry", "", "")
+
+
+# ----------------------------------------------------------------------------- cache
+
+def test_same_values_are_parsed_once(monkeypatch, maven_values) -> None:
+    import copy
+
+    import winloss_xl.ingest as ingest
+
+    calls = []
+    real = ingest.load_deals
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(ingest, "load_deals", counting)
+    first = udfs.WINRATE_BY(maven_values, "Industry")
+    # Excel hands over a new list each time: same content, new objects
+    again = udfs.WINRATE_BY(copy.deepcopy(maven_values), "Region")
+    udfs.WINRATE(copy.deepcopy(maven_values))
+    udfs.DEAL_SUMMARY(copy.deepcopy(maven_values))
+    assert len(calls) == 1
+    assert first != again
+    edited = copy.deepcopy(maven_values)
+    edited[5][4] = "Lost" if edited[5][4] == "Won" else "Won"
+    udfs.WINRATE(edited)
+    assert len(calls) == 2
+
+
+def test_cache_is_bounded() -> None:
+    from winloss_xl.excel.cache import LRUCache, content_key
+
+    cache = LRUCache(3)
+    for i in range(10):
+        cache.get_or_compute(content_key([["h"], [i]]), lambda i=i: i)
+    assert len(cache) == 3
+    assert content_key([["a", 1.0]]) != content_key([["a", 2.0]])
+    assert content_key([["a", None]]) != content_key([["a", ""]])
+    assert content_key([[dt.datetime(2024, 1, 1)]]) != content_key([[dt.datetime(2024, 1, 2)]])
+    assert content_key([[1.0, 2.0]]) != content_key([[1.0], [2.0]])

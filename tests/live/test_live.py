@@ -232,3 +232,27 @@ def test_dates_reach_cells_as_datetimes(pipeline_report) -> None:
     values = [v for s in book.sheets._list for v in s._cells.values()]
     assert not any(type(v).__module__.startswith(("numpy", "pandas")) for v in values)
     assert all(type(v) in (str, int, float, bool, dt.datetime) for v in values)
+
+
+def test_button_on_the_shipped_template(demo_values) -> None:
+    """The template as an analyst gets it: empty Contacts/Accounts, Config with a '#' header,
+    a marked Summary placeholder (replaced), a How-to sheet (kept)."""
+    from importlib import resources
+
+    from openpyxl import load_workbook
+
+    path = resources.files("winloss_xl") / "templates" / "WinLoss.xlsx"
+    wb = load_workbook(str(path))
+    book = FakeBook(Recorder(), name="WinLoss.xlsx")
+    for ws in wb.worksheets:
+        values = [list(r) for r in ws.iter_rows(values_only=True)]
+        sheet = book._add_input(ws.title, demo_values if ws.title == "Deals" else values)
+        if GENERATED_MARK in ws.defined_names:
+            sheet.names.add(GENERATED_MARK, "=TRUE")
+    assert addin.run_button(book) is None, book.app.alerts
+    names = sheet_names(book)
+    assert names[:5] == ["How to use", "Deals", "Contacts", "Accounts", "Config"]
+    assert names[5:] == list(GENERATED_SHEETS)
+    assert book._sheet("Summary")._value(3, 2) != (
+        "This sheet is replaced by the report. Restyle the \"WinLoss\" cell styles to change "
+        "how every report looks.")

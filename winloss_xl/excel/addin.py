@@ -96,7 +96,9 @@ def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> An
     for name in OPTIONAL_SHEETS:
         sheet = sheets.get(name.lower())
         values = read_sheet_values(sheet) if sheet is not None else None
-        extra[name] = values if values is not None and _has_data(values) else None
+        # a header row alone (the template's empty Contacts / Accounts) means "not given"
+        given = values is not None and _has_data(values[1:] if name != "Config" else values)
+        extra[name] = values if given else None
     config = None
     if extra["Config"] is not None:
         config = Config.from_pairs(_config_rows(extra["Config"]), source="Config sheet")

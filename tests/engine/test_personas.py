@@ -304,3 +304,32 @@ def test_deal_keys_meet_across_types_and_odd_values_do_not_break_anything():
     assert t.loc["Other", "Deals with"] == 3  # deals 2, 4 and 6
     assert "CTO" not in t.index  # its contact has no deal key
     assert res.tables["tblCommittee"]["Deals"].sum() == 6
+
+
+def test_poor_and_leaning_personas_give_review_and_test_further_findings():
+    """Every deal has two contacts, so committee size explains nothing here."""
+    deals, contacts = [], []
+    for i in range(300):
+        won = i < 150
+        j = i if won else i - 150
+        did = f"P{i:03d}"
+        deals.append((did, "won" if won else "lost"))
+        first = "Procurement Specialist" if j < (30 if won else 105) else "Astronaut"
+        second = "Head of Legal" if (won and j < 9) or (not won and j < 3) else "Ninja"
+        contacts += [(did, first, "Blocker"), (did, second, "Evaluator")]
+    res = persona_analysis(*frames(deals, contacts), CFG)
+    t = res.tables["tblPersonas"]
+    proc, legal = row(t, "Procurement staff"), row(t, "Director Legal")
+    assert proc["Verdict"] == "Poor fit" and proc["Lift within committee size"] < 0.8
+    assert legal["Verdict"] == "Leaning strong" and legal["q-value"] > CFG.fdr
+    by_who = {f.evidence.split(":")[0]: f for f in res.findings if f.sentence.startswith("Deals involving")}
+    assert set(by_who) == {"Procurement staff", "Director Legal"}
+    assert by_who["Procurement staff"].significant
+    assert by_who["Procurement staff"].recommendation.startswith("Review deals involving Procurement staff")
+    assert not by_who["Director Legal"].significant
+    assert by_who["Director Legal"].recommendation.startswith("Test further: target Director Legal")
+    assert "not significant yet" in by_who["Director Legal"].sentence
+    assert row(t, "Other")["Persona"] == "Other"  # unreadable titles shown, never a finding
+    assert not [f for f in res.findings if "Other" in f.sentence]
+    assert res.tables["tblCommittee"]["Contacts on deal"].tolist() == ["1", "2", "3", "4+"]
+    assert res.quality[0][:2] == ("Contact titles not recognised", 600 - (30 + 105) - (9 + 3))

@@ -57,7 +57,7 @@ def test_no_names_in_sentences_or_recommendations():
 
 
 def test_top_drivers_setting_caps_the_table():
-    df, extras = make_deals(6000, 2, noise_dimensions=0)
+    df, _ = make_deals(6000, 2, noise_dimensions=0)
     a = analyze(DealSet.from_frame(df), Config(top_drivers=2))
     assert len(a.tables["tblDrivers"]) <= 2
 

@@ -104,16 +104,20 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
     won = prep.won
     amount_known = ~np.isnan(prep.amount)
     won_amount = np.where(won & amount_known, prep.amount, 0.0)
-    won_with_amount = (won & amount_known).astype("float64")
+    # outcome and "won with a known amount" in one small code: 0 lost, 1 won without, 3 won with amount
+    status = won.astype("int64") + 2 * (won & amount_known)
+    has_amount = bool((won & amount_known).any())
     out: list[tuple[Dimension, pd.DataFrame]] = []
     median = GroupMedian(prep.cycle)
     for dim in prep.dims:
         codes = dim.codes_with_missing()
         size = dim.size + 1
-        n = np.bincount(codes, minlength=size)
-        k = np.bincount(codes, weights=won, minlength=size).round().astype("int64")
-        wsum = np.bincount(codes, weights=won_amount, minlength=size)
-        wcnt = np.bincount(codes, weights=won_with_amount, minlength=size)
+        counts = np.bincount(codes * 4 + status, minlength=size * 4).reshape(size, 4)
+        n = counts.sum(axis=1)
+        k = counts[:, 1] + counts[:, 3]
+        wcnt = counts[:, 3]
+        wsum = (np.bincount(codes, weights=won_amount, minlength=size) if has_amount
+                else np.zeros(size))
         med = median(codes, size)
         labels = [*dim.levels, NOT_RECORDED]
         keep = np.flatnonzero(n > 0)

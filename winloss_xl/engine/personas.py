@@ -126,8 +126,10 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
     """
     closed = deals.loc[deals["outcome"].isin([OUTCOME_WON, OUTCOME_LOST]), ["deal_id", "outcome"]]
     closed = closed.drop_duplicates("deal_id")
-    if contacts is None or len(contacts) == 0 or len(closed) == 0:
+    if contacts is None or len(contacts) == 0 or "deal_id" not in contacts.columns:
         return _empty_result("No contacts were given, so there are no personas to compare.")
+    if len(closed) == 0:
+        return _empty_result("No deal is won or lost yet, so there are no personas to compare.")
     # one hash pass: closed deals take codes 0..n-1 in order, contacts of other deals >= n
     n_closed = len(closed)
     codes, _ = pd.factorize(np.concatenate([_keys(closed["deal_id"]), _keys(contacts["deal_id"])]))
@@ -187,10 +189,12 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
     quality: list[tuple[str, int, str]] = []
     if ctx.frequency_only:
         with_contacts = int((per_deal > 0).sum())
+        why = ("There are no lost deals" if ctx.total_lost == 0
+               else "Only won deals carry contacts (no lost deal has any)")
         quality.append((
             "Personas: frequency only", with_contacts,
-            "Only won deals carry contacts (no lost deal has any), so personas are shown as "
-            "frequencies among wins and are not compared with losses or recommended."))
+            f"{why}, so personas are shown as frequencies among wins and are not compared with "
+            "losses or recommended."))
     unreadable = int((enc.persona == [i.persona for i in enc.infos].index(tt.OTHER)).sum()
                      if any(i.persona == tt.OTHER for i in enc.infos) else 0)
     if unreadable:

@@ -170,3 +170,24 @@ def test_lead_rate_is_named(lead):
     assert a.summary_value("Win rate excl. no decision") == pytest.approx(0.5)
     assert a.summary_value("Win rate") == pytest.approx(1 / 3)
     assert ("excluding no-decision" in a.sentences["win_rate"]) == (lead == "excl_no_decision")
+
+
+def test_owner_expected_rate_falls_back_to_overall_without_mix_columns():
+    rows = ([{"outcome": "won", "owner": "A"}] * 30 + [{"outcome": "lost", "owner": "A"}] * 10
+            + [{"outcome": "won", "owner": "B"}] * 10 + [{"outcome": "lost", "owner": "B"}] * 30)
+    a = analyze(DealSet.from_frame(pd.DataFrame(rows)))
+    t = a.tables["tblOwners"].set_index("Owner")
+    assert t["Expected win rate"].tolist() == pytest.approx([0.5, 0.5])
+    assert t.loc["A", "Difference"] == pytest.approx(0.25)
+    assert t.loc["A", "Assessment"] == "Above expected" and t.loc["B", "Assessment"] == "Below expected"
+    assert "overall win rate" in a.notes["tblOwners"]
+    # a significantly weak owner gets a coaching recommendation naming them, a sentence that does not
+    recs = a.tables["tblRecommendations"]
+    assert recs["Recommendation"].str.contains("with B").any()
+    assert all(" B " not in f.sentence for f in a.findings)
+
+
+def test_filter_by_date():
+    df = pd.DataFrame({"outcome": ["won", "lost"],
+                       "close_date": pd.to_datetime(["2025-03-31 10:00", "2025-04-01 00:00"])})
+    assert len(filter_deals(DealSet.from_frame(df), {"Close date": "2025-03-31"}).deals) == 1

@@ -308,6 +308,14 @@ def filter_deals(dealset: DealSet, where: dict[str, str]) -> DealSet:
     for name, value in where.items():
         col = _column_lookup(dealset, name)
         series = deals[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            try:
+                day = pd.Timestamp(str(value).strip()).normalize()
+            except ValueError:
+                raise InputError(f"'{value}' is not a date", column=str(name),
+                                 expected="a date such as 2025-03-31") from None
+            keep &= (series.dt.normalize() == day).to_numpy(dtype=bool)
+            continue
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             try:
                 number = float(str(value).replace(",", "").strip())

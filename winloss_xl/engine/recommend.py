@@ -85,7 +85,9 @@ def pattern_findings(parts: list[tuple[Dimension, pd.DataFrame]], overall: float
     out: list[Finding] = []
     best_revenue: tuple[float, str] | None = None
     for dim, table in parts:
-        if dim.field == "owner":
+        # owners are judged against their deal mix (tblOwners), competitors against the other
+        # competitive deals (tblCompetitors): their raw pattern rows feed no finding
+        if dim.field in ("owner", "competitor"):
             continue
         for row in table.itertuples(index=False):
             verdict = row.Verdict
@@ -108,8 +110,6 @@ def pattern_findings(parts: list[tuple[Dimension, pd.DataFrame]], overall: float
                        "have in common before pushing for speed" if strong
                        else f"Deals with a sales cycle of {row.Segment} win less often; review how they are "
                        "qualified and handled at that point")
-            elif dim.field == "competitor":
-                area = "Competition"
             if not significant:
                 rec = f"Test further: {rec[0].lower()}{rec[1:]}"
             q = float(row._10)

@@ -152,3 +152,12 @@ def header_fate(header: str) -> str | None:
     if any(w in ID_HEADER_WORDS for w in words) or re.search(r"(Id|ID)$", str(header).strip()):
         return "ignored: ID"
     return None
+
+
+def is_key_header(header: str) -> bool:
+    """A deal or account key (read as text so "00123" keeps its zeros)."""
+    for kind in ("deals", "contacts"):
+        hit = _match(header, kind)
+        if hit and hit[0] in ("deal_id", "account_key"):
+            return True
+    return header_fate(header) == "ignored: ID"

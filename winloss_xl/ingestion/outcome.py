@@ -31,6 +31,15 @@ from .values import is_blank_value, parse_bools
 BLANK = "blank"
 UNKNOWN = "unknown"
 DELETED = "deleted"
+DROPPED = "dropped"
+#: Every class, as the categories of the class column (categorical compares stay fast).
+CLASSES: tuple[str, ...] = (OUTCOME_WON, OUTCOME_LOST, OUTCOME_OPEN, BLANK, UNKNOWN, DELETED,
+                            DROPPED)
+
+
+def class_series(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """A categorical class column from codes into :data:`CLASSES`."""
+    return pd.Series(pd.Categorical.from_codes(codes, categories=list(CLASSES)), index=index)
 
 
 @dataclass
@@ -93,9 +102,10 @@ def classify_column(raw: pd.Series, words: OutcomeWords) -> tuple[pd.Series, pd.
     """Classify a stage/status column: (class per row, no_decision per row)."""
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     classes = [words.classify(v) for v in uniques]
-    cls_arr = np.array([c for c, _ in classes] + [BLANK], dtype=object)
+    cls_arr = np.array([CLASSES.index(c) for c, _ in classes] + [CLASSES.index(BLANK)],
+                       dtype=np.int8)
     nd_arr = np.array([n for _, n in classes] + [False], dtype=bool)
-    return (pd.Series(cls_arr[codes], index=raw.index, dtype=object),
+    return (class_series(cls_arr[codes], raw.index),
             pd.Series(nd_arr[codes], index=raw.index, dtype=bool))
 
 
@@ -112,9 +122,11 @@ def combine_flags(
     won; a closed flag decides open vs closed for stages the words do not
     know. With only a won flag and no stage, FALSE means lost.
     """
-    cls = (pd.Series(UNKNOWN if (is_won is not None or is_closed is not None) else BLANK,
-                     index=index, dtype=object)
-           if stage_class is None else stage_class.copy())
+    if stage_class is None:
+        start = UNKNOWN if (is_won is not None or is_closed is not None) else BLANK
+        cls = class_series(np.full(len(index), CLASSES.index(start), dtype=np.int8), index)
+    else:
+        cls = stage_class.copy()
     nd = pd.Series(False, index=index) if no_decision is None else no_decision.copy()
     if is_won is None and is_closed is None:
         return cls, nd

@@ -40,7 +40,7 @@ from ..schema import (
 from .header import is_footer_text
 from .joins import contacts_from_table, inline_contacts, join_accounts
 from .mapping import header_fate, plan_columns
-from .outcome import BLANK, DELETED, UNKNOWN, OutcomeWords, classify_column, combine_flags
+from .outcome import BLANK, DELETED, DROPPED, UNKNOWN, OutcomeWords, classify_column, combine_flags
 from .readers import RawTable, read_source
 from .values import clean_text, parse_bools, parse_dates, parse_numbers, parse_scores
 
@@ -95,7 +95,7 @@ def build_dealset(
     cont = _finish_contacts(contact_frames, deals, quality)
     frame = canonical_frame(deals)
     log.info("loaded %d deals (%d open) and %d contacts from %d source rows",
-             len(frame), int((frame["outcome"] == OUTCOME_OPEN).sum()), len(cont), len(raw.frame))
+             len(frame), quality.count_of("Open deals excluded"), len(cont), len(raw.frame))
     return DealSet(frame, cont, quality, extras, label)
 
 
@@ -144,7 +144,12 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
                     "no deal ID column" if id_col is None
                     else f"'{id_col}' blank; row-<n> used instead")
 
-    blank = frame.isna().all(axis=1)
+    # A blank row has a blank outcome cell: test the other cells of those rows only.
+    first_outcome = stage_col or won_col
+    candidates = frame.index[frame[first_outcome].isna().to_numpy()]
+    blank = pd.Series(False, index=frame.index)
+    if len(candidates):
+        blank.loc[candidates] = frame.loc[candidates].isna().all(axis=1)
     if blank.any():
         quality.add("Blank rows dropped", int(blank.sum()), "rows with no value in any column")
 
@@ -161,7 +166,7 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
         nd = nd | ((cls == OUTCOME_LOST) & r_nd)
         fill = cls.isin([UNKNOWN, BLANK]) & r_cls.isin([OUTCOME_WON, OUTCOME_LOST])
         cls = cls.where(~fill, r_cls)
-    cls = cls.where(~blank, "dropped")
+    cls = cls.where(~blank, DROPPED)
 
     # Footer lines (totals, confidentiality, copyright) carry no recognisable outcome.
     suspect = cls.isin([UNKNOWN, BLANK])
@@ -173,7 +178,7 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     if footer.any():
         quality.add("Footer rows dropped", int(footer.sum()),
                     "totals, confidentiality or copyright lines")
-        cls = cls.where(~footer, "dropped")
+        cls = cls.where(~footer, DROPPED)
     no_outcome = cls == BLANK
     outcome_desc = stage_col or won_col
     if no_outcome.any():
@@ -196,10 +201,9 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
             quality.add("Deals excluded on purpose", int(excl.sum()), f"'{exclude_col}' is TRUE")
         keep &= ~excl
 
-    frame = frame.loc[keep]
-    cls = cls.loc[keep]
-    nd = nd.loc[keep]
-    ids = ids_all.loc[keep]
+    ids = ids_all
+    if not keep.all():  # copying a million-row frame is worth avoiding
+        frame, cls, nd, ids = frame.loc[keep], cls.loc[keep], nd.loc[keep], ids_all.loc[keep]
     # Duplicates are counted once: the first row wins.
     dup = ids.duplicated(keep="first")
     if dup.any():
@@ -218,7 +222,7 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
             advice="Export closed deals too, or add your stage names as won_words / lost_words",
         )
 
-    out: dict[str, pd.Series] = {"deal_id": ids, "outcome": cls.astype(object)}
+    out: dict[str, pd.Series] = {"deal_id": ids, "outcome": cls.astype(str).astype(object)}
 
     # ---- values
     def numbers(field: str) -> pd.Series | None:
@@ -305,7 +309,7 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     if reason_col is not None and reason_col not in plan.fates:
         plan.fates[reason_col] = "no decision flag (status reason)"
 
-    deals = pd.DataFrame(out, index=frame.index)
+    deals = pd.DataFrame(_all_columns(out, frame.index), index=frame.index)
 
     # ---- extra dimensions and the column map
     extras: list[str] = []
@@ -329,9 +333,8 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
 
     inline = inline_contacts(frame, deals["deal_id"], plan.inline_contacts) \
         if plan.inline_contacts else None
-    n_open = int((deals["outcome"] == OUTCOME_OPEN).sum())
-    n_won = int((deals["outcome"] == OUTCOME_WON).sum())
-    n_lost = int((deals["outcome"] == OUTCOME_LOST).sum())
+    counts = cls.value_counts()
+    n_open, n_won, n_lost = (int(counts.get(k, 0)) for k in (OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST))
     quality.add("Deals read", len(deals), f"{n_won:,} won, {n_lost:,} lost, {n_open:,} open")
     quality.add("Open deals excluded", n_open, "still open: excluded from win rates and counted")
     n_nd = int(deals["no_decision"].sum())
@@ -339,12 +342,39 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
         quality.add("No decision / disqualified losses", n_nd,
                     "counted as losses; also reported without them")
     if "amount" in deals:
-        miss = int((deals["amount"].isna() & (deals["outcome"] != OUTCOME_OPEN)).sum())
+        miss = int((deals["amount"].isna() & closed).sum())
         quality.add("Closed deals without amount", miss, "")
     if "close_date" in deals:
         quality.add("Closed deals without close date",
-                    int((deals["close_date"].isna() & (deals["outcome"] != OUTCOME_OPEN)).sum()), "")
+                    int((deals["close_date"].isna() & closed).sum()), "")
     return deals, extras, inline, ids_all
+
+
+def _all_columns(out: dict[str, pd.Series], index: pd.Index) -> dict[str, Any]:
+    """Every canonical column in order (missing ones empty), built in one go.
+
+    ``canonical_frame`` would add the missing ones too, one insert at a time;
+    on a million rows building them here first is noticeably faster.
+    """
+    n = len(index)
+    cols: dict[str, Any] = {}
+    for col in DEAL_COLUMNS:
+        if col in out:
+            cols[col] = out[col]
+        elif col == "no_decision":
+            cols[col] = np.zeros(n, dtype=bool)
+        elif col in ("close_date", "created_date"):
+            cols[col] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        elif col in ("amount", "sales_cycle_days", "company_revenue", "employees",
+                     "qualification_score"):
+            cols[col] = np.full(n, np.nan)
+        elif col == "loss_reasons":
+            arr = np.empty(n, dtype=object)
+            arr[:] = [()] * n
+            cols[col] = arr
+        else:
+            cols[col] = np.full(n, None, dtype=object)
+    return cols
 
 
 def _record_parse(quality: QualityLog, col: str, bad: int, expected: str) -> None:

@@ -24,6 +24,7 @@ import pandas as pd
 from ..errors import InputError
 from ..schema import BLANK_CELL_TEXTS, Config, header_variants, normalize_header
 from .header import HEADER_SCAN_ROWS, find_header_row, known_headers
+from .mapping import is_key_header
 from .values import is_blank_value
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
             expected="a first row of column names such as Stage, Amount, Close Date",
         )
     skip = _physical_line_of(lines, sep, header_idx)
+    keys = {h: str for h in rows[header_idx] if h.strip() and is_key_header(h)}
     newline_count = data.count(b"\n")
     if newline_count > config.max_rows + skip + 1:
         _too_big(label, newline_count, config)
@@ -172,7 +174,7 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
         frame = pd.read_csv(
             io.BytesIO(data), sep=sep, encoding=encoding, encoding_errors="replace",
             skiprows=skip, header=0, engine="c", keep_default_na=False, na_values=_NA_TEXTS,
-            skip_blank_lines=False, low_memory=False, index_col=False,
+            skip_blank_lines=False, low_memory=False, index_col=False, dtype=keys or None,
         )
     except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
         raise InputError(f"the file cannot be read as {'tab' if sep == chr(9) else repr(sep)}-"

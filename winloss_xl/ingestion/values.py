@@ -241,6 +241,11 @@ def _try_format(texts: pd.Series, fmt: str) -> pd.Series:
     return pd.to_datetime(texts, format=fmt, errors="coerce")
 
 
+def _shape(text: str) -> str:
+    """The separators of a date text in order: "3/11/2017 10:15" -> "// :"."""
+    return "".join(ch for ch in text if ch in "/.-:, ")
+
+
 def _choose_formats(sample: pd.Series, order: str) -> tuple[list[str], str]:
     """Formats to try, best first, and a note when the day-month order was a guess."""
     iso_share = sample.str.match(_ISO).mean() if len(sample) else 0
@@ -251,6 +256,9 @@ def _choose_formats(sample: pd.Series, order: str) -> tuple[list[str], str]:
         cands += list(_MDY)
     if order != "mdy":
         cands += list(_DMY)
+    # Only formats whose separators match some sample value's separators are worth trying.
+    shapes = {_shape(v) for v in sample}
+    cands = [f for f in cands if _shape(re.sub(r"%[a-zA-Z]", "0", f)) in shapes] or cands
     scores = {f: int(_try_format(sample, f).notna().sum()) for f in cands}
     best = max(scores.values()) if scores else 0
     if best == 0:
@@ -399,11 +407,48 @@ def _text_of(v: object) -> str | None:
     return t or None
 
 
+_BLANK_VARIANTS = frozenset(
+    {t for b in BLANK_CELL_TEXTS for t in (b, b.upper(), b.lower(), b.title())})
+
+
+def _clean_strings(values: list) -> np.ndarray:
+    """Fast :func:`_text_of` for many values that are mostly clean strings already.
+
+    Strips with ``map`` and checks for inner runs of whitespace once over the
+    joined text, so a million unique IDs cost a fraction of a second.
+    """
+    if set(map(type, values)) != {str}:
+        return np.array([_text_of(v) for v in values], dtype=object)
+    stripped = list(map(str.strip, values))
+    joined = "\x00".join(stripped)
+    if any(ch in joined for ch in ("  ", "\t", "\n", "\r", "\u00a0")):
+        return np.array([_text_of(v) for v in values], dtype=object)
+    arr = np.array(stripped, dtype=object)
+    found = _BLANK_VARIANTS.intersection(stripped)
+    if found:
+        arr[pd.Series(arr).isin(list(found)).to_numpy()] = None
+    return arr
+
+
+def _mostly_unique(raw: pd.Series) -> bool:
+    head = raw.iloc[:5000]
+    return len(raw) > 20_000 and head.nunique() > 0.5 * len(head)
+
+
 def clean_text(raw: pd.Series) -> pd.Series:
     """Category text: trimmed, inner spaces collapsed, blanks and error cells -> None (object dtype)."""
+    if ptypes.is_integer_dtype(raw.dtype) and not ptypes.is_bool_dtype(raw.dtype) \
+            and not raw.hasnans:
+        return pd.Series(raw.astype(str).to_numpy(dtype=object), index=raw.index, dtype=object)
+    if ptypes.is_string_dtype(raw.dtype) and raw.dtype != object and _mostly_unique(raw):
+        out = _clean_strings(raw.fillna("").tolist() if raw.hasnans else raw.tolist())
+        return pd.Series(out, index=raw.index, dtype=object)
     codes, uniques = _factorize(raw)
-    out = np.array([_text_of(v) for v in uniques], dtype=object)
-    return _spread(codes, out, None, None, raw.index).astype(object)
+    if len(uniques) > 2000:
+        out = _clean_strings(uniques)
+    else:
+        out = np.array([_text_of(v) for v in uniques], dtype=object)
+    return _spread(codes, out, None, object, raw.index)
 
 
 def distinct_count(raw: pd.Series) -> int:

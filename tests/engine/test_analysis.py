@@ -321,3 +321,30 @@ def test_maven_win_rate_and_honest_sectors(maven_dir):
     for seg in sectors.loc[~sig, "Segment"]:
         assert not a.tables["tblRecommendations"]["Recommendation"].str.contains(
             f"Industry = {seg} ", regex=False).any() or False
+
+
+def test_random_small_inputs_never_fail():
+    rng = np.random.default_rng(0)
+    optional = {
+        "industry": lambda n: rng.choice(["A", "B", None, " "], n),
+        "amount": lambda n: np.where(rng.random(n) < 0.3, np.nan, rng.uniform(0, 1e5, n)),
+        "company_revenue": lambda n: rng.choice([np.nan, 5e6, 2e7, 2e8], n),
+        "sales_cycle_days": lambda n: rng.choice([np.nan, 3.0, 30.0, 300.0], n),
+        "close_date": lambda n: pd.to_datetime(rng.choice(["2024-01-05", "2024-05-05", None], n)),
+        "created_date": lambda n: pd.to_datetime(rng.choice(["2023-11-05", None], n)),
+        "owner": lambda n: rng.choice(["R1", "R2", None], n),
+        "competitor": lambda n: rng.choice(["MSFT", "none", "Oracle; SAP", None], n),
+        "loss_reason": lambda n: rng.choice(["price", "", None, "x / timing"], n),
+        "qualification_score": lambda n: rng.choice([np.nan, 0.2, 0.9], n),
+        "lost_stage": lambda n: rng.choice(["Demo", None], n),
+        "no_decision": lambda n: rng.random(n) < 0.2,
+    }
+    for trial in range(40):
+        n = int(rng.integers(0, 25))
+        frame = {"outcome": rng.choice(["won", "lost", "open"], n)}
+        for name, make in optional.items():
+            if rng.random() < 0.6:
+                frame[name] = make(n)
+        a = analyze(DealSet.from_frame(pd.DataFrame(frame)), Config(min_deals=3, trend_by="created"))
+        _contract_ok(a)
+        assert a.sentences["headline_1"], trial

@@ -250,7 +250,15 @@ _CONTRACT_COLUMNS: dict[str, list[str]] = {
 
 def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[str, pd.DataFrame]) -> None:
     """headline_1..3: the three strongest findings, filled with plain facts when there are fewer."""
-    lines = [f.sentence for f in findings if f.significant][:3]
+    lines: list[str] = []
+    used: set[str] = set()
+    for f in findings:
+        if len(lines) >= 3 or not f.significant:
+            break
+        if f.recommendation and f.recommendation in used:
+            continue  # two faces of one finding (e.g. 1 contact vs 2 contacts)
+        used.add(f.recommendation)
+        lines.append(f.sentence)
     fallback = [sentences.get("win_rate", "")]
     loss = tables.get("tblLossReasons")
     if loss is not None and not loss.empty:

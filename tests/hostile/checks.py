@@ -54,8 +54,8 @@ def all_sheet_text(path: Path) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for ws in wb.worksheets:
         out.append((f"sheet title {ws.title}", ws.title))
-        for name, table in ws.tables.items():
-            out.append((f"{ws.title} table {name}", f"{name} {table.ref}"))
+        for name, ref in ws.tables.items():
+            out.append((f"{ws.title} table {name}", f"{name} {ref}"))
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:

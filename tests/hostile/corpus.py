@@ -406,6 +406,15 @@ def huge_amounts(d: Path) -> Made:
     return _csv(d, "huge_amounts.csv", rows)
 
 
+@case("subnormal_amounts", "ok", check=base_counts())
+def subnormal_amounts(d: Path) -> Made:
+    """Denormal floats (5e-324): 10 ** floor(log10(x)) underflows to 0 in band maths."""
+    rows = base_rows()
+    for i, r in enumerate(rows[1:]):
+        r[2] = ["5e-324", "1e-320", "2.2e-308", "0"][i % 4]
+    return _csv(d, "subnormal.csv", rows)
+
+
 @case("amount_formats", "ok", check=base_counts())
 def amount_formats(d: Path) -> Made:
     """'$1,234.50', '(1,200)', '25M', '1.2B', ' 3 000 ', '1.234.567'."""

@@ -73,7 +73,7 @@ def _probe(case: Case, args: list[str]) -> dict:
     """Run probe.py in a child with a memory cap; fail on timeout or a crash."""
     env = {**os.environ, "HOSTILE_CASE": case.name, "OPENBLAS_NUM_THREADS": "1",
            "OMP_NUM_THREADS": "1"}
-    budget = case.seconds + 20  # import time of pandas/scipy on a cold 2-core machine
+    budget = case.seconds + 10  # plus import time of pandas/scipy on a cold 2-core machine
     start = time.perf_counter()
     try:
         proc = subprocess.run([sys.executable, str(HERE / "probe.py"), *args], capture_output=True,

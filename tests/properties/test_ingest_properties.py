@@ -1,0 +1,58 @@
+"""Ingestion over arbitrary Excel-shaped tables: InputError or a sane canonical DealSet, nothing else."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from hypothesis import given
+
+from winloss_xl.errors import InputError
+from winloss_xl.ingest import load_deals
+from winloss_xl.schema import DEAL_COLUMNS
+
+from .strategies import tables
+
+
+@given(tables())
+def test_load_deals_from_cells_raises_only_input_error(rows):
+    snapshot = [list(r) for r in rows]
+    try:
+        ds = load_deals(rows, name="property range")
+    except InputError as exc:
+        assert exc.message.strip(), "an InputError without a message"
+        assert rows == snapshot or _same(rows, snapshot), "load_deals changed its input"
+        return
+    assert _same(rows, snapshot), "load_deals changed its input"
+    deals = ds.deals
+    assert list(deals.columns[: len(DEAL_COLUMNS)]) == list(DEAL_COLUMNS)
+    assert len(deals) <= len(rows) - 1, "more deals than data rows"
+    assert set(deals["outcome"].dropna().unique()) <= {"won", "lost", "open"}
+    assert deals["outcome"].notna().all(), "a deal without an outcome was kept"
+    assert deals["deal_id"].is_unique, "duplicate deal ids kept"
+    nd = deals["no_decision"].astype(bool)
+    assert (deals.loc[nd, "outcome"] == "lost").all(), "no-decision marked on a deal that is not lost"
+    for col in ("amount", "company_revenue", "employees", "sales_cycle_days", "qualification_score"):
+        values = pd.to_numeric(deals[col], errors="coerce").to_numpy(dtype="float64")
+        assert not any(math.isinf(v) for v in values), f"{col} holds infinity"
+    q = deals["qualification_score"].dropna()
+    assert ((q >= 0) & (q <= 1)).all(), f"qualification score outside 0..1: {q.tolist()}"
+    for e in ds.quality.entries:
+        assert e.count >= 0
+
+
+def _same(a, b) -> bool:
+    """Equal, treating NaN as equal to NaN."""
+    if len(a) != len(b):
+        return False
+    for ra, rb in zip(a, b):
+        if len(ra) != len(rb):
+            return False
+        for x, y in zip(ra, rb):
+            if x is y:
+                continue
+            if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+                continue
+            if type(x) is not type(y) or x != y:
+                return False
+    return True

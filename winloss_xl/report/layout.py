@@ -42,7 +42,7 @@ EXTRA_TABLE_SHEETS: dict[str, str] = {
 #: Captions shown above each table.
 CAPTIONS: dict[str, str] = {
     "tblSummary": "Headline figures",
-    "tblTrend": "Win rate by quarter",
+    "tblTrend": "Quarter by quarter",
     "tblPatterns": "Win rate by segment, every dimension",
     "tblOwners": "Owners: actual win rate against the rate their deal mix predicts",
     "tblDrivers": "Key drivers: the segments that move the win rate most",
@@ -202,6 +202,8 @@ class _Sheet:
         n = len(frame) - first if count is None else min(count, len(frame) - first)
         if n <= 0:
             return None
+        if kw.get("kind") == "barh" and "height_cm" not in kw:
+            kw["height_cm"] = max(7.5, 0.65 * n + 2.5)  # room for every category label
         chart = Chart(row=t.row, col=t.last_col + 2, source=t.name, first=first, count=n, **kw)
         self.spec.blocks.append(chart)
         return chart

@@ -223,6 +223,13 @@ def _write_table(sheet: Any, t: Table) -> None:
             column.number_format = EXCEL_FORMATS.get(fmt, "General")
         if name in getattr(t, "wrap", ()):
             column.wrap_text = True
+    wrap = [c for c in getattr(t, "wrap", ()) if c in columns]
+    for i, row in enumerate(frame[wrap].itertuples(index=False, name=None) if wrap else ()):
+        # wrapped text does not resize rows written through COM: the headless rule
+        lines = max([1] + [math.ceil(len(v) / max(float(t.widths.get(c, 30.0)) * 1.15 - 2, 4))
+                           for c, v in zip(wrap, row) if isinstance(v, str)])
+        if lines > 1:
+            _cell(sheet, t.row + 1 + i, t.col).row_height = min(13.5 * lines + 2, 409)
     for (i, name), fmt in getattr(t, "cell_formats", {}).items():
         if name in columns and 0 <= i < n:
             _cell(sheet, t.row + 1 + i, t.col + columns.index(name)).number_format = (

@@ -36,7 +36,6 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
@@ -468,7 +467,7 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
         ln=LineProperties(solidFill="E0E0E0"))
     if c.y_format == "percent":
         chart.y_axis.scaling.min = 0
-        if c.kind != "line":
+        if c.kind != "line" and c.values[0].lower().startswith("win rate"):
             chart.y_axis.scaling.max = 1
     if c.kind == "barh":
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top
@@ -476,10 +475,6 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
         chart.legend = None
     else:
         chart.legend.position = "b"
-    if c.kind != "line" and len(c.values) == 1 and not have_interval:
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        chart.dataLabels.numFmt = _axis_format(c.y_format)
     chart.anchor = _cell_anchor(ws, c.row, c.col, c.width_cm, c.height_cm)
     ws.add_chart(chart)
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import stats
 from ..schema import Config, normalize_header
-from .prepare import NOT_RECORDED, Prepared, text_codes
+from .prepare import NOT_RECORDED, Prepared, object_values, text_codes
 
 UNSPECIFIED = "Unspecified"
 OTHER = "Other"
@@ -121,7 +121,7 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
     amount = np.nan_to_num(prep.amount[lost_mask], nan=0.0)
     nd = prep.no_decision[lost_mask]
     cells = _reason_cells(prep, lost_mask)
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    codes, uniques = pd.factorize(object_values(cells), use_na_sentinel=True)
     u_parts = [split_reasons(u) for u in uniques]
     # extra "unique" slots for blank cells: plain blank, and blank closed as no decision
     blank, blank_nd = len(uniques), len(uniques) + 1
@@ -280,7 +280,7 @@ def competitors_table(prep: Prepared) -> tuple[pd.DataFrame, str]:
     col = prep.closed["competitor"]
     if col.isna().all():
         return _empty(COMPETITOR_COLUMNS), "No competitor was logged on any closed deal."
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    codes, uniques = pd.factorize(object_values(col), use_na_sentinel=True)
     u_n = np.bincount(codes[codes >= 0], minlength=len(uniques))
     cells, labels = competitor_labels(uniques, u_n, cfg)
     if not labels:

@@ -124,6 +124,13 @@ class Prepared:
         return None
 
 
+def object_values(values: pd.Series) -> np.ndarray:
+    """The values as a plain object array (factorising it skips the string-array NA pass)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy()
+    return values.to_numpy(dtype=object)
+
+
 def text_codes(values: pd.Series, mapping: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
     """Factorise a text column: trimmed, blanks missing, optional label mapping; levels sorted.
 
@@ -131,7 +138,7 @@ def text_codes(values: pd.Series, mapping: dict[str, str] | None = None) -> tupl
     value (see :func:`schema.normalize_header`) to its display label; an empty
     display label means "not recorded".
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = pd.factorize(object_values(values), use_na_sentinel=True)
     cleaned: list[str] = []
     for u in uniques:
         text = str(int(u)) if isinstance(u, float) and u.is_integer() else str(u).strip()

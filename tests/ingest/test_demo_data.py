@@ -38,3 +38,19 @@ def test_demo_dealset_loads_with_planted_effects() -> None:
     assert "@example.com" not in ds.contacts.to_string()
     assert {"VP Sales", "Chief Financial Officer", "Director of IT", "Procurement Manager"} <= set(
         ds.contacts["title"])
+
+
+def test_examples_load() -> None:
+    from pathlib import Path
+
+    from winloss_xl import load_deals
+
+    folder = Path(__file__).resolve().parents[2] / "examples"
+    for name in ("salesforce_opportunities.csv", "hubspot_deals.csv", "pipedrive_deals.csv",
+                 "dynamics_opportunities.csv", "european_semicolon.csv"):
+        ds = load_deals(folder / name)
+        assert len(ds.closed) == 100 and ds.open_count == 20, name
+        assert int((ds.deals["outcome"] == "won").sum()) == 42, name
+    ds = load_deals(folder / "salesforce_opportunities.csv",
+                    contacts=folder / "salesforce_contact_roles.csv")
+    assert len(ds.contacts) > 100

@@ -191,3 +191,29 @@ def test_filter_by_date():
     df = pd.DataFrame({"outcome": ["won", "lost"],
                        "close_date": pd.to_datetime(["2025-03-31 10:00", "2025-04-01 00:00"])})
     assert len(filter_deals(DealSet.from_frame(df), {"Close date": "2025-03-31"}).deals) == 1
+
+
+def test_sweet_spot_revenue_band_and_test_further_items():
+    rng = np.random.default_rng(7)
+    n = 3000
+    revenue = rng.choice([5e6, 20e6, 70e6, 300e6], n)
+    source = rng.choice(["Inbound", "Outbound", "Partner", "Event"], n)
+    p = np.where(revenue == 20e6, 0.65, 0.40)
+    won = rng.random(n) < p
+    # a small segment well above average but far from significant: leaning, "Test further"
+    product = np.array(["Core"] * n, dtype=object)
+    product[:8] = "Beta"
+    won[:8] = [True] * 6 + [False] * 2
+    df = pd.DataFrame({"outcome": np.where(won, "won", "lost"), "company_revenue": revenue,
+                       "lead_source": source, "product": product})
+    a = analyze(DealSet.from_frame(df))
+    recs = a.tables["tblRecommendations"]
+    icp = recs[recs["Recommendation"].str.startswith("Sweet spot")]
+    assert len(icp) == 1 and "10-50M" in icp.iloc[0]["Recommendation"]
+    assert icp.iloc[0]["Area"] == "ICP"
+    further = recs[recs["Confidence"] == "Test further"]
+    assert len(further) >= 1
+    assert further["Recommendation"].str.startswith("Test further").all()
+    # significant items come first
+    conf = recs["Confidence"].tolist()
+    assert conf == sorted(conf, key=lambda c: c == "Test further")

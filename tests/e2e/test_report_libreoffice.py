@@ -81,9 +81,9 @@ def test_csv_of_every_sheet(workbooks, converted):
 def _summary_win_rate(csv_path: Path) -> float:
     with csv_path.open(encoding="utf-8") as fh:
         for row in csv.reader(fh):
-            cells = [c.strip() for c in row]
-            if "Win rate" in cells:
-                value = cells[cells.index("Win rate") + 1]
+            cells = [c.strip() for c in row if c.strip()]
+            if cells[:1] == ["Win rate"]:  # tblSummary's Metric column
+                value = cells[1]
                 assert value.endswith("%"), value  # formatted as a percentage
                 return float(value.rstrip("%")) / 100
     raise AssertionError(f"no Win rate row in {csv_path}")

@@ -181,3 +181,48 @@ def test_maven_sample_command(maven_dir, tmp_path):
     assert proc.returncode == 0, proc.stderr
     where = check_workbook(out)
     assert where["tblSummary"] == "Summary" and where["tblColumnMap"] == "Data Quality"
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.text.append(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_lines_on_a_terminal_and_quiet(caplog):
+    from winloss_xl.report.run import Progress
+
+    tty = _Stream(True)
+    p = Progress(stream=tty, total=3)
+    p.stage("Reading deals.csv")
+    p.stage("Analysing 10 deals")
+    p.done("Wrote 1 report(s)")
+    out = "".join(tty.text)
+    assert "[1/3] Reading deals.csv" in out and "[2/3] Analysing 10 deals" in out
+    quiet = _Stream(True)
+    q = Progress(quiet=True, stream=quiet)
+    q.stage("x")
+    q.done("y")
+    assert quiet.text == []
+    pipe = _Stream(False)
+    with caplog.at_level("INFO", logger="winloss_xl"):
+        Progress(stream=pipe).stage("Reading deals.csv")
+    assert pipe.text == [] and "Reading deals.csv" in caplog.text
+
+
+def test_safe_file_part():
+    from winloss_xl.report.run import safe_file_part
+
+    assert safe_file_part("North America/East") == "North-America-East"
+    assert safe_file_part("../../etc") == "etc"
+    assert safe_file_part("CON") == "segment-CON"
+    assert safe_file_part("") == "segment-blank"
+    assert safe_file_part("=cmd|' /C calc'!A0").startswith("cmd")

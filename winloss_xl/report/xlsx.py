@@ -695,7 +695,7 @@ def write_report(
     or when a same-named sheet was not made by winloss-xl.
     """
     out = Path(path)
-    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+    if out.suffix.lower() != ".xlsx":  # openpyxl writes no macros: .xlsm would not open
         raise InputError("the report must be an .xlsx file", file=str(out),
                          expected="an output name ending in .xlsx")
     protected = [*inputs, *([template] if template else [])]

@@ -202,3 +202,25 @@ def test_xlsx_sheet_choice(tmp_path: Path) -> None:
     del wb["Deals"]
     wb.save(p)
     assert load_deals(p).deals["amount"].tolist() == [5.0]
+
+
+def test_large_file_path_matches_small_path(tmp_path: Path) -> None:
+    """Above 50,000 lines text columns are read as categories; results must not change."""
+    rng = np.random.default_rng(1)
+    n = 60_000
+    df = pd.DataFrame({
+        "Opportunity ID": [f"00{i}" for i in range(n)],
+        "Stage": rng.choice(["Closed Won", "Closed Lost", "Prospecting", " Total"], n),
+        "Amount": rng.choice(["$1,200.50", "(300)", "25K", "", "#N/A"], n),
+        "Close Date": rng.choice(["3/11/2024", "12/1/2023", ""], n),
+        "Industry": rng.choice(["Retail ", "Software", "", "Health  care"], n),
+        "Segment": rng.choice(["SMB", "MM", "ENT"], n),
+    })
+    p = tmp_path / "big.csv"
+    df.to_csv(p, index=False)
+    big = load_deals(p)
+    small = load_deals(pd.read_csv(p, dtype=str, keep_default_na=False))
+    assert list(big.deals.dtypes) == list(small.deals.dtypes)
+    assert big.deals.drop(columns="loss_reasons").equals(small.deals.drop(columns="loss_reasons"))
+    assert big.deals["deal_id"].iloc[0] == "000"
+    assert big.quality.count_of("Unparseable values") == small.quality.count_of("Unparseable values")

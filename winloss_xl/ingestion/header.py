@@ -85,6 +85,9 @@ def find_header_row(rows: Sequence[Sequence[object]]) -> int | None:
     return first_label_row
 
 
+_FOOTER_FIRST = frozenset({w[0] for w in FOOTER_WORDS} | {"©", "("})
+
+
 def is_footer_text(value: object) -> bool:
     """True for the first cell of a totals / confidentiality / copyright line.
 
@@ -94,6 +97,8 @@ def is_footer_text(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
+    if text[:1].lower() not in _FOOTER_FIRST:
+        return False
     if text.startswith(("©", "(c)", "(C)")):
         return True
     norm = normalize_header(text)

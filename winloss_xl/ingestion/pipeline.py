@@ -173,8 +173,11 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     footer = pd.Series(False, index=frame.index)
     if suspect.any():
         sub = frame.loc[suspect]
-        first = sub.bfill(axis=1).iloc[:, 0] if sub.shape[1] else pd.Series(dtype=object)
-        footer.loc[sub.index] = [is_footer_text(v) for v in first]
+        firsts = pd.Series([_first_filled(row) for row in sub.itertuples(index=False, name=None)],
+                           index=sub.index, dtype=object)
+        codes, uniques = pd.factorize(firsts, use_na_sentinel=True)
+        flags = np.array([is_footer_text(u) for u in uniques] + [False], dtype=bool)
+        footer.loc[sub.index] = flags[codes]
     if footer.any():
         quality.add("Footer rows dropped", int(footer.sum()),
                     "totals, confidentiality or copyright lines")
@@ -375,6 +378,13 @@ def _all_columns(out: dict[str, pd.Series], index: pd.Index) -> dict[str, Any]:
         else:
             cols[col] = np.full(n, None, dtype=object)
     return cols
+
+
+def _first_filled(row: tuple) -> object:
+    for v in row:
+        if v is not None and not (isinstance(v, float) and v != v) and v is not pd.NA:
+            return v
+    return None
 
 
 def _record_parse(quality: QualityLog, col: str, bad: int, expected: str) -> None:

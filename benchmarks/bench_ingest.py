@@ -82,12 +82,14 @@ def measure(path: Path) -> dict:
 
     from winloss_xl import load_deals
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ds = load_deals(path)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"file": path.name, "rows": len(ds.deals), "closed": len(ds.closed),
-            "seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024)}
+            "seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2),
+            "peak_rss_mib": round(peak_kib / 1024), "load_average": round(os.getloadavg()[0], 1)}
 
 
 def main() -> int:
@@ -118,8 +120,9 @@ def main() -> int:
         out = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True,
                              capture_output=True, text=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['file']:<28} {r['rows']:>9,} deals  {r['seconds']:>6.2f} s  "
-              f"peak RSS {r['peak_rss_mib']:,} MiB")
+        print(f"{r['file']:<28} {r['rows']:>9,} deals  {r['seconds']:>6.2f} s wall  "
+              f"{r['cpu_seconds']:>6.2f} s CPU  peak RSS {r['peak_rss_mib']:,} MiB  "
+              f"(load average {r['load_average']})")
     return 0
 
 

@@ -61,8 +61,9 @@ def read_source(source: Any, *, label: str, sheet: str | None, config: Config,
     if isinstance(source, (list, tuple)):
         if (source and isinstance(source[0], dict)) or (not source and what == "deals"):
             return _from_records(list(source), label, config)
-        return _from_grid([list(r) if isinstance(r, (list, tuple)) else [r] for r in source],
-                          label, config)
+        rows = source if all(type(r) in (list, tuple) for r in source) else [
+            r if isinstance(r, (list, tuple)) else [r] for r in source]  # a one-column range
+        return _from_grid(list(rows), label, config)
     if isinstance(source, (str, Path)):
         return read_path(Path(source), sheet=sheet, config=config, label=label)
     raise InputError(
@@ -268,13 +269,13 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
                          expected="a first row of column names such as Stage, Amount, Close Date")
     header = list(rows[header_idx])
     body = rows[header_idx + 1:]
-    width = max([len(header), *(len(r) for r in body[:1000])]) if body else len(header)
+    width = max(len(header), max(map(len, body))) if body else len(header)
     if len(body) > config.max_rows:
         _too_big(label, len(body), config)
     if len(body) * width > config.max_cells:
         _too_big(label, len(body), config, cells=len(body) * width)
     header = header + [None] * (width - len(header))
-    if body and {len(r) for r in body} != {width}:
+    if body and set(map(len, body)) != {width}:
         body = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width]
                 for r in body]
     columns = list(zip(*body)) if body else [() for _ in range(width)]

@@ -226,3 +226,12 @@ def test_safe_file_part():
     assert safe_file_part("CON") == "segment-CON"
     assert safe_file_part("") == "segment-blank"
     assert safe_file_part("=cmd|' /C calc'!A0").startswith("cmd")
+
+
+def test_where_matching_nothing_and_missing_folder_exit_3(export, tmp_path, capsys):
+    assert main(["-q", "analyze", str(export), "-o", str(tmp_path / "x.xlsx"),
+                 "--where", "Region=Mars"]) == 3
+    assert "no deal matches Region = Mars" in capsys.readouterr().err
+    assert main(["-q", "analyze", str(export), "-o", str(tmp_path / "nope" / "x.xlsx")]) == 3
+    assert main(["-q", "analyze", str(export), "-o", str(tmp_path / "x.xlsm")]) == 3
+    assert not list(tmp_path.iterdir())

@@ -164,6 +164,12 @@ def run_analyze(args: argparse.Namespace) -> int:
     from .xlsx import check_output
 
     check_output(output, inputs)  # before the (long) analysis, not after it
+    if output.suffix.lower() != ".xlsx":
+        raise InputError("the report must be an .xlsx file", file=str(output),
+                         expected="an output name ending in .xlsx")
+    if not (output.parent if str(output.parent) else Path(".")).is_dir():
+        raise InputError("the output folder does not exist", file=str(output),
+                         expected="an existing folder")
     progress = Progress(args.quiet, total=3)
     config = _config(args)
     where = parse_where(args.where)
@@ -176,6 +182,10 @@ def run_analyze(args: argparse.Namespace) -> int:
         title += ": " + ", ".join(f"{k} = {v}" for k, v in where.items())
         if not progress.quiet:
             log.info("%d deals match the --where filter", len(dealset.deals))
+        if dealset.deals.empty:
+            raise InputError("no deal matches " + " and ".join(f"{k} = {v}" for k, v in where.items()),
+                             file=str(deals), column=next(iter(where)),
+                             expected="a value that occurs in the column")
     reports: list[dict[str, Any]] = []
     if args.split_by:
         parts = split_deals(dealset, args.split_by)

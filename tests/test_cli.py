@@ -122,7 +122,9 @@ def test_template_then_rerun_keeps_input_sheets(tmp_path):
     wb.save(tpl)
     deals_before = [list(r) for r in load_workbook(tpl)["Deals"].iter_rows(values_only=True)]
     out = tmp_path / "report.xlsx"
+    tpl_hash = sha(tpl)
     assert main(["-q", "analyze", str(tpl), "--template", str(tpl), "-o", str(out)]) == 0
+    assert sha(tpl) == tpl_hash  # the workbook read as input and template is unchanged
     first = load_workbook(out)
     assert first.sheetnames[:5] == ["How to use", "Deals", "Contacts", "Accounts", "Config"]
     check_workbook(out)

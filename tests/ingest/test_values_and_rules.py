@@ -224,3 +224,10 @@ def test_large_file_path_matches_small_path(tmp_path: Path) -> None:
     assert big.deals.drop(columns="loss_reasons").equals(small.deals.drop(columns="loss_reasons"))
     assert big.deals["deal_id"].iloc[0] == "000"
     assert big.quality.count_of("Unparseable values") == small.quality.count_of("Unparseable values")
+
+
+def test_numeric_outcome_and_yyyymmdd_dates() -> None:
+    ds = load_deals([["Won/Lost", "Close Date", "Amount"], [1, 20240115, 5.0], [0, 20240302, 7.0]],
+                    name="cells")
+    assert ds.deals["outcome"].tolist() == ["won", "lost"]
+    assert ds.deals["close_date"].tolist() == [pd.Timestamp("2024-01-15"), pd.Timestamp("2024-03-02")]

@@ -15,12 +15,14 @@ import pandas as pd
 from ..schema import (
     DELETED_WORDS,
     DISQUALIFIED_WORDS,
+    FALSE_WORDS,
     LOST_WORDS,
     NO_DECISION_WORDS,
     OPEN_WORDS,
     OUTCOME_LOST,
     OUTCOME_OPEN,
     OUTCOME_WON,
+    TRUE_WORDS,
     WON_WORDS,
     Config,
     normalize_header,
@@ -93,8 +95,10 @@ class OutcomeWords:
             return OUTCOME_LOST, False
         if "won" in w:
             return OUTCOME_WON, False
-        if w.startswith("closed"):
-            return UNKNOWN, False
+        if w in TRUE_WORDS:  # a Won/Lost column holding 1/0 or TRUE/FALSE
+            return OUTCOME_WON, False
+        if w in FALSE_WORDS:
+            return OUTCOME_LOST, False
         return UNKNOWN, False
 
 

@@ -239,6 +239,17 @@ def _serials_to_dates(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _numbers_to_dates(vals: np.ndarray) -> tuple[np.ndarray, str]:
+    """Numbers as dates: 20240115-style whole numbers, else Excel serials / Unix times."""
+    valid = vals[~np.isnan(vals)]
+    if len(valid) and ((valid >= 19000101) & (valid <= 21001231)).all():
+        text = pd.Series(vals).map(lambda v: "" if v != v else f"{v:.0f}")
+        out = pd.to_datetime(text, format="%Y%m%d", errors="coerce").to_numpy("datetime64[ns]")
+        return out, "dates written as YYYYMMDD numbers"
+    note = "Excel serial numbers" if len(valid) and valid.max() < 2_958_466 else ""
+    return _serials_to_dates(vals), note
+
+
 def _try_format(texts: pd.Series, fmt: str) -> pd.Series:
     if fmt == "ISO8601":
         res = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
@@ -308,11 +319,10 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
         return Parsed(pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"),
                       int(raw.notna().sum()))
     if ptypes.is_numeric_dtype(raw):
-        vals = raw.to_numpy(dtype=float)
-        out = _serials_to_dates(vals)
+        vals = raw.to_numpy(dtype=float, na_value=np.nan)
+        out, note = _numbers_to_dates(vals)
         bad = int((~np.isnan(vals) & np.isnat(out)).sum())
-        return Parsed(pd.Series(out, index=raw.index, dtype="datetime64[ns]"), bad,
-                      "Excel serial numbers" if np.nanmax(np.append(vals, 0)) < 2_958_466 else "")
+        return Parsed(pd.Series(out, index=raw.index, dtype="datetime64[ns]"), bad, note)
     codes, uniques = _factorize(raw)
     out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
     bad = np.zeros(len(uniques), dtype=bool)
@@ -345,11 +355,11 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
             bad[i] = True
     note = ""
     if num_pos:
-        conv = _serials_to_dates(np.asarray(nums))
+        conv, num_note = _numbers_to_dates(np.asarray(nums))
         out[num_pos] = conv
         bad[np.asarray(num_pos)[np.isnat(conv)]] = True
         if not texts:
-            note = "Excel serial numbers"
+            note = num_note
     if texts:
         ts = pd.Series(texts, dtype=object)
         sample = ts.sample(n=min(len(ts), 400), random_state=0) if len(ts) > 400 else ts

@@ -125,6 +125,12 @@ def _named_styles() -> list[NamedStyle]:
     ]
 
 
+# shared style objects (openpyxl hashes each one it registers; reuse keeps writing fast)
+_TEXT = Alignment(vertical="top", indent=1)
+_TEXT_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
+_VERDICT_LOOK = {v: (PatternFill("solid", fgColor=fill), Font(name="Calibri", size=10, bold=True, color=font))
+                 for v, (fill, font) in VERDICT_FILLS.items()}
+
 STYLE_FOR_NOTE = {"note": "WinLoss Note", "finding": "WinLoss Finding", "warning": "WinLoss Warning",
                   "heading": "WinLoss Heading"}
 
@@ -279,7 +285,7 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
                 if cell.value is not None and not isinstance(cell.value, str):
                     cell.number_format = code
                 if isinstance(cell.value, str):
-                    cell.alignment = Alignment(wrap_text=name in wrap, vertical="top", indent=1)
+                    cell.alignment = _TEXT_WRAP if name in wrap else _TEXT
             if wrap:
                 lines = 1
                 for name in wrap & set(columns):
@@ -294,10 +300,9 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
             j = columns.index(t.verdict_column)
             for i in range(len(frame)):
                 cell = ws.cell(t.row + 1 + i, t.col + j)
-                fill, font = VERDICT_FILLS.get(str(cell.value), (None, None))
-                if fill:
-                    cell.fill = PatternFill("solid", fgColor=fill)
-                    cell.font = Font(name="Calibri", size=10, bold=True, color=font)
+                look = _VERDICT_LOOK.get(str(cell.value))
+                if look:
+                    cell.fill, cell.font = look
     last_row = t.row + max(len(frame), 1)
     last_col = t.col + len(columns) - 1
     ref = f"{ws.cell(t.row, t.col).coordinate}:{ws.cell(last_row, last_col).coordinate}"

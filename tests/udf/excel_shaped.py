@@ -109,3 +109,44 @@ def demo_export(n: int = 2500, seed: int = 11) -> tuple[list[list[Any]], list[li
             row[17] = "#N/A"
         excel.append(row)
     return excel, clean
+
+
+def _iso(text: str) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def bundled_demo() -> tuple[list[list[Any]], list[list[Any]]]:
+    """The bundled demo export (winloss_xl/data/demo_*.csv) as a formula receives it.
+
+    Deals: dates as datetimes (every 5th as a serial float), Amount as float (every 3rd a
+    Decimal), revenue / employees / score as floats, blanks None, open deals' competitor
+    lookups as ``#N/A``. Contacts: ``Is Primary`` as bools.
+    """
+    from winloss_xl.demo_data import CONTACTS_FILE, DEALS_FILE, data_dir
+
+    with open(data_dir() / DEALS_FILE, newline="", encoding="utf-8") as fh:
+        deals = list(csv.reader(fh))
+    with open(data_dir() / CONTACTS_FILE, newline="", encoding="utf-8") as fh:
+        contacts = list(csv.reader(fh))
+    header = deals[0]
+    col = {h: i for i, h in enumerate(header)}
+    out: list[list[Any]] = [list(header)]
+    for n, raw in enumerate(deals[1:]):
+        row: list[Any] = [v if v != "" else None for v in raw]
+        for name in ("Created Date", "Close Date"):
+            day = _iso(raw[col[name]])
+            row[col[name]] = serial(day) if (day and n % 5 == 2) else day
+        for name in ("Annual Revenue", "Employees", "Qualification Score"):
+            row[col[name]] = float(raw[col[name]]) if raw[col[name]] else None
+        amount = raw[col["Amount"]]
+        row[col["Amount"]] = (Decimal(amount) if n % 3 == 0 else float(amount)) if amount else None
+        if raw[col["Stage"]] not in ("Closed Won", "Closed Lost") and not raw[col["Primary Competitor"]]:
+            row[col["Primary Competitor"]] = "#N/A"
+        out.append(row)
+    cont: list[list[Any]] = [list(contacts[0])]
+    primary = contacts[0].index("Is Primary")
+    for raw in contacts[1:]:
+        row = [v if v != "" else None for v in raw]
+        row[primary] = raw[primary] == "1"
+        cont.append(row)
+    return out, cont

@@ -242,3 +242,41 @@ def test_cache_is_bounded() -> None:
     assert content_key([["a", None]]) != content_key([["a", ""]])
     assert content_key([[dt.datetime(2024, 1, 1)]]) != content_key([[dt.datetime(2024, 1, 2)]])
     assert content_key([[1.0, 2.0]]) != content_key([[1.0], [2.0]])
+
+
+# ------------------------------------------------------------- the bundled demo export
+
+@pytest.fixture(scope="module")
+def bundled():
+    from excel_shaped import bundled_demo
+
+    from winloss_xl.demo_data import demo_dealset
+    from winloss_xl.engine import analyze
+
+    deals, contacts = bundled_demo()
+    return deals, contacts, analyze(demo_dealset())
+
+
+def test_bundled_demo_winrate_by_industry_equals_report(bundled) -> None:
+    deals, _contacts, headless = bundled
+    kinds = {type(v) for row in deals[1:] for v in row}
+    assert {str, float, Decimal, dt.datetime, type(None)} <= kinds
+    assert any(v == "#N/A" for row in deals for v in row)
+    assert any(isinstance(v, float) and 40000 < v < 50000 for row in deals[1:] for v in row[5:7])
+    got = udfs.WINRATE_BY(deals, "Industry")
+    assert_plain_cells(got)
+    assert_same_table(got, industry_rows(headless))
+    assert udfs.WINRATE(deals) == pytest.approx(float(headless.summary_value("Win rate")),
+                                                rel=1e-12)
+
+
+def test_bundled_demo_every_dimension_and_personas(bundled) -> None:
+    deals, contacts, headless = bundled
+    patterns = headless.table("tblPatterns")
+    for label in patterns["Dimension"].unique():
+        want = patterns[patterns["Dimension"] == label].drop(columns=["Dimension"])
+        assert_same_table(udfs.WINRATE_BY(deals, label), want)
+    assert any(isinstance(v, bool) for row in contacts[1:] for v in row)
+    personas = headless.table("tblPersonas")
+    assert not personas.empty
+    assert_same_table(udfs.PERSONAS(deals, contacts), personas)

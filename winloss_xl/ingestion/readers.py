@@ -278,15 +278,18 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
     if body and set(map(len, body)) != {width}:
         body = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width]
                 for r in body]
-    columns = list(zip(*body)) if body else [() for _ in range(width)]
-    data = {}
-    for i, col in enumerate(columns):
-        arr = np.array(col, dtype=object)
-        empty = arr == ""  # calamine and xlwings show empty cells as ""
+    grid = np.empty((len(body), width), dtype=object)
+    if body:
+        try:
+            grid[:] = body  # one C-level copy; cells stay Python objects
+        except ValueError:  # a cell holding a list: copy cell by cell
+            for i, row in enumerate(body):
+                for j, cell in enumerate(row):
+                    grid[i, j] = cell
+        empty = grid == ""  # calamine and xlwings show empty cells as ""
         if empty.any():
-            arr[empty] = None
-        data[i] = arr
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(body)))
+            grid[empty] = None
+    frame = pd.DataFrame(grid, columns=range(width), index=pd.RangeIndex(len(body)))
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
     frame = _tidy_headers(frame, label)
     return RawTable(frame, label, title_rows=header_idx,

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import math
+import traceback
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -140,7 +142,10 @@ def _safely(compute, scalar: bool = False) -> Any:
     except MemoryError:
         text = ERROR_PREFIX + "the range is too large to analyse in a formula; use the Analyze button."
     except Exception as exc:  # a bug: no traceback in the cell, a short hint instead
-        log.exception("formula failed")
+        # where, not what: an exception's text may quote cell values (account names)
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+        log.error("formula failed: %s at %s", type(exc).__name__, where)
         text = (ERROR_PREFIX + f"unexpected problem ({type(exc).__name__}). Check that the range "
                 "is a deals export with its header row.")
     return text if scalar else [[text]]

@@ -234,3 +234,18 @@ def test_sheet_xml_has_no_formula_for_any_dangerous_start(tmp_path, analysis):
     ws = load_workbook(out)["Data Quality"]
     values = {c.value for row in ws.iter_rows() for c in row}
     assert {"=1+1", "+1", "-1", "@SUM(A1)"} <= values
+
+
+def test_charts_reference_table_cells(tmp_path, analysis):
+    out = write_report(build_report(analysis), tmp_path / "r.xlsx")
+    with zipfile.ZipFile(out) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        drawings = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing")]
+    assert len(charts) >= 4
+    for xml in charts:
+        refs = re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", xml)
+        assert refs and all(re.match(r"'[^']+'!\$[A-Z]+\$\d+(:\$[A-Z]+\$\d+)?$", r) for r in refs), refs
+        assert "numLit" not in xml
+    assert all("twoCellAnchor" in d for d in drawings)
+    summary = [x for x in charts if "Summary" in x]
+    assert summary and "'Summary'!$" in summary[0]

@@ -48,7 +48,11 @@ def is_blank_value(value: object) -> bool:
 
 
 def _factorize(raw: pd.Series) -> tuple[np.ndarray, list]:
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts): compare them as text
+        raw = raw.map(lambda v: str(v) if isinstance(v, (list, dict, set)) else v)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     return codes, list(uniques)
 
 

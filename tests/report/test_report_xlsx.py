@@ -249,3 +249,18 @@ def test_charts_reference_table_cells(tmp_path, analysis):
     assert all("twoCellAnchor" in d for d in drawings)
     summary = [x for x in charts if "Summary" in x]
     assert summary and "'Summary'!$" in summary[0]
+
+
+def test_user_table_with_a_report_table_name_stops_the_run(tmp_path, analysis):
+    from openpyxl.worksheet.table import Table as XlTable
+
+    out = tmp_path / "r.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Mine"
+    ws.append(["Metric", "Value"])
+    ws.append(["x", 1])
+    ws.add_table(XlTable(displayName="tblSummary", ref="A1:B2"))
+    wb.save(out)
+    with pytest.raises(InputError, match="already has an Excel table named 'tblSummary'"):
+        write_report(build_report(analysis), out)

@@ -599,8 +599,16 @@ def build_workbook(report: Report, base: Workbook | None = None) -> Workbook:
             raise InputError(f"sheet '{spec.name}' exists and was not created by winloss-xl; "
                              "rename or delete it")
     ensure_styles(wb)
-    used = {n.lower() for ws in wb.worksheets if ws.title not in {s.name for s in report.sheets}
-            for n in ws.tables}
+    ours = {s.name for s in report.sheets}
+    used = {n.lower() for ws in wb.worksheets if ws.title not in ours for n in ws.tables}
+    for ws in wb.worksheets:
+        if ws.title in ours:
+            continue
+        for spec in report.sheets:
+            for t in spec.tables():
+                if t.name.lower() in {n.lower() for n in ws.tables}:
+                    raise InputError(f"sheet '{ws.title}' already has an Excel table named '{t.name}', "
+                                     "the name of a report table; rename that table")
     first_index = None
     for spec in report.sheets:
         if spec.name in wb.sheetnames:

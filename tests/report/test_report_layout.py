@@ -119,3 +119,17 @@ def test_layout_imports_no_writer():
     mods = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     mods |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(m.startswith(("openpyxl", "xlwings")) for m in mods)
+
+
+def test_an_analysis_with_nothing_in_it_still_gives_every_table(tmp_path):
+    import pandas as pd
+    from contract import TABLE_COLUMNS, check_workbook
+
+    from winloss_xl.engine.analysis import Analysis
+    from winloss_xl.report.xlsx import write_report
+
+    empty = Analysis(tables={n: pd.DataFrame(columns=list(c)) for n, c in TABLE_COLUMNS.items()})
+    report = build_report(empty)
+    assert all(t.frame.empty and t.empty_note for s in report.sheets for t in s.tables())
+    assert not [b for s in report.sheets for b in s.blocks if isinstance(b, Chart)]
+    check_workbook(write_report(report, tmp_path / "empty.xlsx"))

@@ -107,3 +107,13 @@ def test_single_sheet_csv_filter(workbooks, libreoffice, tmp_path):
 def test_empty_persona_tables_show_their_note(converted):
     text = (converted / "nopersonas-Personas.csv").read_text(encoding="utf-8")
     assert "Persona" in text and "No contacts" in text
+
+
+def test_template_opens(libreoffice, tmp_path):
+    from winloss_xl.report.template import template_bytes
+
+    tpl = tmp_path / "WinLoss.xlsx"
+    tpl.write_bytes(template_bytes())
+    libreoffice.convert([tpl], CSV_FILTER.format(sheet=2), tmp_path / "out")
+    deals = next((tmp_path / "out").glob("*.csv")).read_text(encoding="utf-8")
+    assert deals.startswith("Deal ID,Stage,Amount")

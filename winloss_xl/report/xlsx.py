@@ -154,7 +154,7 @@ def put(cell, value) -> None:
     """Write ``value``; text is always stored as text (never run as a formula)."""
     value = _plain(value)
     if isinstance(value, str):
-        value = safe_text(value)
+        value = safe_text(value)[:32767]  # Excel's limit per cell
         cell.value = value
         cell.data_type = "s"  # openpyxl would turn "=..." into a formula; force a string
     else:

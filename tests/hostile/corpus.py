@@ -843,6 +843,16 @@ def rtl_and_emoji(d: Path) -> Made:
     return _csv(d, "rtl.csv", rows)
 
 
+@case("non_ascii_competitors", "ok", check=base_counts())
+def non_ascii_competitors(d: Path) -> Made:
+    """Competitors named only in Chinese, Arabic, Hebrew or emoji (no ASCII letters at all)."""
+    rows = base_rows()
+    rows[0].append("Competitor")
+    for i, r in enumerate(rows[1:]):
+        r.append(["华为", "سامسونج", "אלביט", "🚀🚀"][i % 4])
+    return _csv(d, "competitors_non_ascii.csv", rows)
+
+
 @case("many_distinct_industries", "ok", check=counts(1200, 1800), seconds=120)
 def many_distinct_industries(d: Path) -> Made:
     """3,000 deals in 3,000 different industries."""

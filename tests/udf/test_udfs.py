@@ -280,3 +280,21 @@ def test_bundled_demo_every_dimension_and_personas(bundled) -> None:
     personas = headless.table("tblPersonas")
     assert not personas.empty
     assert_same_table(udfs.PERSONAS(deals, contacts), personas)
+
+
+def test_content_index_is_exact_and_bounded() -> None:
+    import copy
+
+    from winloss_xl.excel.cache import ContentIndex
+
+    index = ContentIndex(2)
+    rows = [["Stage", "Amount"], ["Won", 1.0], ["Lost", Decimal("2.50")]]
+    tok = index.token(rows)
+    assert index.token(copy.deepcopy(rows)) == tok
+    rows[1][1] = 3.0  # the caller edits its own list: the snapshot is not affected
+    assert index.token(rows) != tok
+    assert index.token([["Stage", "Amount"], ["Won", 1.0], ["Lost", Decimal("2.50")]]) == tok
+    index.token([["x"]])
+    index.token([["y"]])
+    assert len(index) == 2
+    assert index.token([["Stage", "Amount"], ["Won", 1.0], ["Lost", Decimal("2.50")]]) != tok

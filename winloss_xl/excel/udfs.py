@@ -38,7 +38,7 @@ from ..schema import (
     Config,
     normalize_header,
 )
-from .cache import LRUCache, content_key
+from .cache import ContentIndex, LRUCache, content_key
 from .values import frame_rows, to_cell
 
 log = logging.getLogger("winloss_xl.udfs")
@@ -50,15 +50,17 @@ CATEGORY = "Win/Loss"
 DEALS_DOC = ("The deals range with its header row, e.g. Deals!A1:P900, or tblDeals[#All] for a "
              "Table.")
 
-_DEALSETS = LRUCache(8)   # content -> DealSet
+_CONTENTS = ContentIndex(8)  # range content -> token (exact equality)
+_DEALSETS = LRUCache(8)   # content token(s) -> DealSet
 _PREPARED = LRUCache(16)  # (content, settings) -> Prepared
 _PATTERNS = LRUCache(16)  # (content, settings) -> tblPatterns
 _ANALYSES = LRUCache(8)   # (content, contacts content) -> Analysis
+_RESULTS = LRUCache(64)   # (content, settings, dimension) -> WINRATE_BY rows
 
 
 def clear_caches() -> None:
     """Forget every cached parse and result (tests, benchmarks)."""
-    for cache in (_DEALSETS, _PREPARED, _PATTERNS, _ANALYSES):
+    for cache in (_CONTENTS, _DEALSETS, _PREPARED, _PATTERNS, _ANALYSES, _RESULTS):
         cache.clear()
 
 
@@ -192,7 +194,7 @@ def _dealset(deals: Any, contacts: Any = None) -> tuple[Any, Any]:
 
     rows = _rows(deals)
     crow = None if contacts is None or contacts == "" else _rows(contacts, "contacts")
-    key = (content_key(rows), None if crow is None else content_key(crow))
+    key = (_token(rows), None if crow is None else _token(crow))
 
     def parse() -> Any:
         _check_header(rows)
@@ -201,6 +203,13 @@ def _dealset(deals: Any, contacts: Any = None) -> tuple[Any, Any]:
         return load_deals(rows, contacts=crow, name="deals range")
 
     return key, _DEALSETS.get_or_compute(key, parse)
+
+
+def _token(rows: Any) -> Any:
+    """A key for a range's content: an exact-equality token, or a hash for odd shapes."""
+    if isinstance(rows, list) and set(map(type, rows)) <= {list}:
+        return _CONTENTS.token(rows)
+    return content_key(rows)
 
 
 def _check_header_contacts(rows: list[list[Any]]) -> None:
@@ -290,9 +299,14 @@ def _winrate_by(deals: Any, by: Any, min_deals: Any, bands: Any) -> list[list[An
     if dim is None:
         labels = ", ".join(d.label for d in prep.dims) or "none"
         raise InputError(f"no dimension '{by}' among these deals", expected=f"one of: {labels}")
-    table = _patterns(key, dealset, cfg)
-    rows = table[table["Dimension"] == dim.label].drop(columns=["Dimension"])
-    return frame_rows(rows, blank="", guard=False)
+
+    def compute() -> list[list[Any]]:
+        table = _patterns(key, dealset, cfg)
+        rows = table[table["Dimension"] == dim.label].drop(columns=["Dimension"])
+        return frame_rows(rows, blank="", guard=False)
+
+    rows = _RESULTS.get_or_compute((key, repr(cfg), dim.label), compute)
+    return [list(r) for r in rows]  # a copy: the caller may change what it gets
 
 
 def _winrate(deals: Any, column: Any, value: Any) -> float:

@@ -10,8 +10,8 @@ blanks and ``#N/A`` error text. It is built from the synthetic demo deals.
   are imported before timing (Excel's Python process stays alive between
   recalculations).
 - **warm**: the same values again, as *new* Python objects (Excel converts the
-  range afresh on every call), so the content key is computed over fresh
-  strings; the parse and the statistics come from the cache.
+  range afresh on every call), so the content lookup compares fresh strings;
+  the parse and the statistics come from the cache.
 
 Targets: cold <= 0.5 s, warm <= 0.05 s of Python time. Prints wall and CPU
 time (median of ``--repeat`` runs), the load average and the pass/fail of each.
@@ -128,11 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     from winloss_xl.schema import Config
 
     batch = fresh_copy(values)
-    t_load, _, ds = timed(lambda: load_deals(batch, name="deals range"))
-    t_prep, _, prep = timed(lambda: prepare(ds, Config()))
-    t_pat, _, _ = timed(lambda: patterns.patterns_table(patterns.pattern_tables(prep)))
-    print(f"  cold split: load_deals {t_load:.3f} s, prepare {t_prep:.3f} s, "
-          f"pattern statistics {t_pat:.3f} s")
+    t_load, c_load, ds = timed(lambda: load_deals(batch, name="deals range"))
+    t_prep, c_prep, prep = timed(lambda: prepare(ds, Config()))
+    t_pat, c_pat, _ = timed(lambda: patterns.patterns_table(patterns.pattern_tables(prep)))
+    print(f"  cold split (wall / CPU): load_deals {t_load:.3f} / {c_load:.3f} s, prepare "
+          f"{t_prep:.3f} / {c_prep:.3f} s, pattern statistics {t_pat:.3f} / {c_pat:.3f} s")
     return 0
 
 

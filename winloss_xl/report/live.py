@@ -284,8 +284,11 @@ def _write_chart(sheet: Any, spec: SheetSpec, c: Chart) -> None:
     r0 = t.row + 1 + c.first
     r1 = r0 + n - 1
     top = t.row if c.first == 0 else r0  # with the header row the series get their names
-    areas = [f"{_a1(top, t.col + columns.index(v))}:{_a1(r1, t.col + columns.index(v))}"
-             for v in c.values]
+    cols = [t.col + columns.index(v) for v in c.values]
+    if cols == list(range(cols[0], cols[0] + len(cols))):  # adjacent: one area
+        areas = [f"{_a1(top, cols[0])}:{_a1(r1, cols[-1])}"]
+    else:
+        areas = [f"{_a1(top, col)}:{_a1(r1, col)}" for col in cols]
     cat = t.col + columns.index(c.categories)
     chart = sheet.charts.add(
         width=c.width_cm * POINTS_PER_CM,

@@ -182,6 +182,8 @@ def full_recording(demo_values, pipeline_report, contract_report) -> Recorder:
     book._add_input("Deals", demo_values)
     book._add_input("Contacts", [["Deal ID", "Title"], ["D1", "CFO"]])
     book._add_input("Config", [["min_deals", 5]])
+    mine = book._add_input("Mine", [["a", "b"], [1.0, 2.0]])
+    mine.tables.add(source=mine.range((1, 1), (2, 2)), name="tblMine")
     addin.run_button(book)                     # first run: sheets added
     addin.run_button(book)                     # re-run: marked sheets replaced
     write_report_live(contract_report, book)
@@ -196,7 +198,7 @@ def test_recording_covers_the_writer(full_recording) -> None:
                      "Charts.add", "Range.value", "Range.number_format", "Range.column_width",
                      "App.alert", "App.screen_updating", "App.calculation", "App.status_bar",
                      "Sheet.used_range", "Range.options", "Chart.set_x_axis_values",
-                     "Names.__contains__"):
+                     "Names.__contains__", "Tables.__iter__", "Table.name"):
         assert expected in touched, expected
 
 
@@ -256,3 +258,16 @@ def test_button_on_the_shipped_template(demo_values) -> None:
     assert book._sheet("Summary")._value(3, 2) != (
         "This sheet is replaced by the report. Restyle the \"WinLoss\" cell styles to change "
         "how every report looks.")
+
+
+def test_table_name_taken_by_a_users_sheet(demo_values, pipeline_report) -> None:
+    """Excel table names are workbook-wide: a user's tblPatterns elsewhere is kept."""
+    book = book_with_deals(demo_values)
+    mine = book._add_input("My analysis", [["Segment", "Note"], ["x", "y"]])
+    mine.tables.add(source=mine.range((1, 1), (2, 2)), name="tblPatterns")
+    write_report_live(pipeline_report, book)
+    names = {t._name for t in book._sheet("Patterns").tables._list}
+    assert "tblPatterns2" in names and "tblPatterns" not in names
+    assert [t._name for t in mine.tables._list] == ["tblPatterns"]
+    write_report_live(pipeline_report, book)  # a re-run frees and reuses its own names
+    assert "tblPatterns2" in {t._name for t in book._sheet("Patterns").tables._list}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import sys
 from typing import Any
 
@@ -69,13 +70,17 @@ def write_report_live(report: Report, book: Any) -> None:
                 f"sheet '{existing[key].name}' exists and was not created by winloss-xl",
                 advice="Rename or delete it, then click Analyze again; nothing was changed",
             )
+    # Excel table names are workbook-wide: names on sheets we keep are taken
+    replaced = {spec.name.lower() for spec in report.sheets}
+    taken = {tbl.name.lower() for key, sheet in existing.items() if key not in replaced
+             for tbl in sheet.tables}
     first = None
     previous = None
     for spec in report.sheets:
         old = existing.get(spec.name.lower())
         sheet = _replace_sheet(book, old, spec.name, previous)
         mark_generated(sheet)
-        write_sheet(sheet, spec)
+        write_sheet(sheet, spec, taken)
         previous = sheet
         first = first or sheet
     if first is not None:
@@ -112,8 +117,9 @@ def _replace_sheet(book: Any, old: Any, name: str, previous: Any) -> Any:
 
 # --------------------------------------------------------------------------- sheet
 
-def write_sheet(sheet: Any, spec: SheetSpec) -> None:
-    """Draw one sheet's blocks onto an empty sheet."""
+def write_sheet(sheet: Any, spec: SheetSpec, taken: set[str] | None = None) -> None:
+    """Draw one sheet's blocks onto an empty sheet; ``taken``: table names in use elsewhere."""
+    taken = set() if taken is None else taken
     for col, width in sorted(column_widths(spec).items()):
         sheet.range((1, col)).column_width = width
     for block in spec.blocks:
@@ -122,7 +128,7 @@ def write_sheet(sheet: Any, spec: SheetSpec) -> None:
         elif isinstance(block, Kpis):
             _write_kpis(sheet, block)
         elif isinstance(block, Table):
-            _write_table(sheet, block)
+            _write_table(sheet, block, taken)
         elif isinstance(block, Note):
             _write_note(sheet, block)
     for block in spec.blocks:
@@ -198,7 +204,20 @@ def _headers(columns: list[str]) -> list[str]:
     return out
 
 
-def _write_table(sheet: Any, t: Table) -> None:
+def unique_table_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name2``, ``name3``... when taken (the headless writer's rule); recorded."""
+    base = re.sub(r"[^A-Za-z0-9_.]", "_", name) or "tbl"
+    if not re.match(r"[A-Za-z_]", base):
+        base = "tbl" + base
+    out, n = base, 1
+    while out.lower() in taken:
+        n += 1
+        out = f"{base}{n}"
+    taken.add(out.lower())
+    return out
+
+
+def _write_table(sheet: Any, t: Table, taken: set[str]) -> None:
     frame = t.frame
     columns = [str(c) for c in frame.columns] or ["(none)"]
     if t.caption and t.row > 1:
@@ -213,7 +232,8 @@ def _write_table(sheet: Any, t: Table) -> None:
         body = [[safe_text(t.empty_note or "No rows.")] + [None] * (len(columns) - 1)]
     _cell(sheet, t.row, t.col).value = [_headers(columns), *body]
     whole = _span(sheet, t.row, t.col, 1 + max(n, 1), len(columns))
-    sheet.tables.add(source=whole, name=t.name, table_style_name=TABLE_STYLE)
+    sheet.tables.add(source=whole, name=unique_table_name(t.name, taken),
+                     table_style_name=TABLE_STYLE)
     if not n:
         return
     for j, name in enumerate(columns):

@@ -271,3 +271,19 @@ def test_table_name_taken_by_a_users_sheet(demo_values, pipeline_report) -> None
     assert [t._name for t in mine.tables._list] == ["tblPatterns"]
     write_report_live(pipeline_report, book)  # a re-run frees and reuses its own names
     assert "tblPatterns2" in {t._name for t in book._sheet("Patterns").tables._list}
+
+
+def test_button_excel_refusal_is_explained(monkeypatch, demo_values, tmp_path) -> None:
+    import winloss_xl.report.live as live
+
+    com_error = type("com_error", (Exception,), {})
+
+    def refuse(*_a, **_k):
+        raise com_error(-2146827284, "Exception occurred.", None, None)
+
+    monkeypatch.setattr(live, "write_report_live", refuse)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    book = book_with_deals(demo_values)
+    shown = addin.run_button(book)
+    assert shown.startswith("Excel refused a change") and "protected" in shown
+    assert book.app.screen_updating is True

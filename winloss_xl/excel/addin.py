@@ -29,6 +29,8 @@ log = logging.getLogger("winloss_xl.excel")
 ALERT_TITLE = "Win/Loss"
 INPUT_SHEET_DEALS = "Deals"
 OPTIONAL_SHEETS = ("Contacts", "Accounts", "Config")
+#: Exception classes Excel's automation raises when it refuses a change.
+_EXCEL_REFUSED = {"com_error", "CommandError"}
 #: A first Config row that only labels the columns.
 _CONFIG_HEADER_KEYS = {"setting", "settings", "key", "name", "option", "parameter"}
 
@@ -56,9 +58,16 @@ def run_button(book: Any) -> str | None:
         shown = exc.message
     except Exception as exc:  # a bug: a plain message, details (no data) to a log file
         where = _log_bug(exc)
-        shown = ("winloss-xl hit an unexpected problem and stopped "
-                 f"({type(exc).__name__}). Your Deals, Contacts, Accounts and Config sheets "
-                 "were not changed." + (f" Details for support: {where}" if where else ""))
+        if type(exc).__name__ in _EXCEL_REFUSED:  # pywin32 / appscript errors from Excel
+            shown = ("Excel refused a change while the report was being written. Is the "
+                     "workbook or a sheet protected, or is a cell still being edited? Press Esc, "
+                     "remove the protection (Review tab), then click Analyze again.")
+        else:
+            shown = ("winloss-xl hit an unexpected problem and stopped "
+                     f"({type(exc).__name__}). Your Deals, Contacts, Accounts and Config sheets "
+                     "were not changed.")
+        if where:
+            shown += f" Details for support: {where}"
     finally:
         _restore(app, saved)
     if shown is not None:

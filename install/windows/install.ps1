@@ -126,7 +126,11 @@ app = xw.App(visible=False, add_book=False)
 try:
     app.display_alerts = False
     book = app.books.open(path)
+    # Excel refuses MacroOptions (the formulas' descriptions) on a hidden workbook, and an
+    # add-in is hidden: show it as a workbook while importing, then make it an add-in again
+    book.api.IsAddin = False
     xw.import_udfs("winloss_xl.excel.udfs", book.api)
+    book.api.IsAddin = True
     book.save()
     book.close()
 finally:

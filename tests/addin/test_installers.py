@@ -70,6 +70,8 @@ def test_install_ps1_commands() -> None:
     assert "AccessVBOM" in text and "Trust access to the VBA project object model" in text
     assert 'xw.import_udfs("winloss_xl.excel.udfs", book.api)' in text
     assert "book.save()" in text
+    # MacroOptions fails on a hidden workbook: the add-in is shown while importing
+    assert text.index("IsAddin = False") < text.index("import_udfs(") < text.index("IsAddin = True")
     assert "& $Cli template -o $Template" in text and "MyDocuments" in text
     assert r"Microsoft\Excel\XLSTART" in text
     assert "Get-Process -Name EXCEL" in text  # close Excel first

@@ -10,7 +10,9 @@ measurements:
 
 1. end to end: ``winloss-xl -q analyze deals.csv -o report.xlsx`` in a fresh
    interpreter, wall clock (interpreter start, imports, read, analyse, lay out,
-   write), plus its peak resident memory;
+   write), its CPU time (user + system; what the wall clock would be on an idle
+   machine, near enough, since the run is single-threaded), the load average and
+   its peak resident memory;
 2. in process: the time of each stage (load_deals, analyze, build_report,
    write_report), to see where the time goes.
 
@@ -80,15 +82,19 @@ def frame(rows: int) -> pd.DataFrame:
 
 def end_to_end(csv: Path, out: Path) -> dict:
     """One CLI run in a fresh interpreter: wall seconds and peak RSS (MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage0.ru_maxrss
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "winloss_xl", "-q", "analyze", str(csv), "-o", str(out)],
                           capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"analyze failed ({proc.returncode}): {proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": round(wall, 2), "peak_rss_mb": round(max(peak, before) / 1024, 0),
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage.ru_utime - usage0.ru_utime) + (usage.ru_stime - usage0.ru_stime)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "load_average": load,
+            "peak_rss_mb": round(max(usage.ru_maxrss, before) / 1024, 0),
             "report_kb": round(out.stat().st_size / 1024, 1)}
 
 

@@ -348,3 +348,10 @@ def test_random_small_inputs_never_fail():
         a = analyze(DealSet.from_frame(pd.DataFrame(frame)), Config(min_deals=3, trend_by="created"))
         _contract_ok(a)
         assert a.sentences["headline_1"], trial
+
+
+def test_competitor_names_without_latin_letters_are_kept():
+    rows = _rows(3, "won", competitor="日本ソフト") + _rows(3, "lost", competitor="-") + _rows(2, "lost")
+    t = analyze(_deals(rows)).tables["tblCompetitors"]
+    assert set(t["Competitor"]) == {"日本ソフト", "-"}
+    assert t["Deals"].sum() == 6

@@ -255,7 +255,8 @@ def competitor_labels(uniques, counts: np.ndarray, config: Config) -> tuple[list
             p = part.strip()
             if not p:
                 continue
-            key = normalize_header(p)
+            # names in non-Latin scripts normalise to nothing: keep them by their own spelling
+            key = normalize_header(p) or "text:" + p.casefold()
             if key in aliases:
                 display = aliases[key]
                 if not display:
@@ -264,7 +265,7 @@ def competitor_labels(uniques, counts: np.ndarray, config: Config) -> tuple[list
                 spellings.setdefault(key, Counter())[display] += int(cnt)
             else:
                 spellings.setdefault(key, Counter())[p] += int(cnt)
-            if key and key not in keys:
+            if key not in keys:
                 keys.append(key)
         cell_keys.append(keys)
     display = {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in spellings.items()}

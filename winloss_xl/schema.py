@@ -38,6 +38,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,10 @@ HEADER_PREFIXES: tuple[str, ...] = (
 )
 
 
+_SUFFIX_C = re.compile(r"__c$", re.IGNORECASE)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def normalize_header(header: object) -> str:
     """Lower-case a header and drop spaces, punctuation and ``__c`` suffixes.
 
@@ -154,8 +159,12 @@ def normalize_header(header: object) -> str:
     'lossreason'
     """
     text = "" if header is None else str(header)
-    text = re.sub(r"__c$", "", text.strip(), flags=re.IGNORECASE)
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    return _normalize_text(text)
+
+
+@lru_cache(maxsize=65_536)
+def _normalize_text(text: str) -> str:
+    return _NON_ALNUM.sub("", _SUFFIX_C.sub("", text.strip()).lower())
 
 
 def header_variants(header: object) -> list[str]:
@@ -165,15 +174,24 @@ def header_variants(header: object) -> list[str]:
     ['deallostreason', 'lostreason']
     """
     raw = "" if header is None else str(header).strip()
+    return list(_variants(raw))
+
+
+@lru_cache(maxsize=65_536)
+def _variants(raw: str) -> tuple[str, ...]:
     out = [normalize_header(raw)]
     lowered = raw.lower()
-    for prefix in HEADER_PREFIXES:
-        m = re.match(rf"^{prefix}\s*(?:[-:.|>]|\s)\s*(.+)$", lowered)
+    for pattern in _PREFIX_PATTERNS:
+        m = pattern.match(lowered)
         if m:
             rest = normalize_header(m.group(1))
             if rest and rest not in out:
                 out.append(rest)
-    return out
+    return tuple(out)
+
+
+_PREFIX_PATTERNS = tuple(re.compile(rf"^{p}\s*(?:[-:.|>]|\s)\s*(.+)$", re.DOTALL)
+                         for p in HEADER_PREFIXES)
 
 
 #: field -> accepted headers (already in any spelling; normalised on use).

@@ -10,8 +10,6 @@ text labels only.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -49,16 +47,27 @@ def _is_label(value: object) -> bool:
     return not _NUMBER_OR_DATE.match(value.strip())
 
 
+@lru_cache(maxsize=65_536)
+def _label_kind(text: str) -> int:
+    """0: not a label, 1: a label, 2: a label naming a known field (cached per text)."""
+    if not _is_label(text):
+        return 0
+    known = known_headers()
+    return 2 if any(v in known for v in header_variants(text)) else 1
+
+
 def header_score(row: Sequence[object]) -> tuple[int, int]:
     """(known field names in the row, text labels in the row)."""
-    known = known_headers()
     hits = labels = 0
     for cell in row:
-        if isinstance(cell, (int, float, decimal.Decimal, dt.date, bool)) or not _is_label(cell):
+        if not isinstance(cell, str) or len(cell) > 200:
+            if isinstance(cell, str) and _is_label(cell):
+                labels += 1
             continue
-        labels += 1
-        if any(v in known for v in header_variants(cell)):
-            hits += 1
+        kind = _label_kind(cell)
+        if kind:
+            labels += 1
+            hits += kind == 2
     return hits, labels
 
 

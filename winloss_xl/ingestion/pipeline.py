@@ -48,6 +48,8 @@ log = logging.getLogger("winloss_xl.ingest")
 
 #: Earliest close date taken as real; earlier ones are placeholders (1900-01-00, serial 0).
 EARLIEST_DATE = pd.Timestamp("1990-01-01")
+#: More extra dimensions than this are listed in the column map but not analysed.
+MAX_EXTRA_DIMENSIONS = 100
 _SPLIT_REASONS = r"\s*(?:;|\||/|\n|\r)\s*"
 
 
@@ -321,13 +323,22 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
 
     # ---- extra dimensions and the column map
     extras: list[str] = []
+    extra_values: dict[str, pd.Series] = {}
     for col in plan.unmapped:
         fate = header_fate(col) or _value_fate(frame[col], config)
+        if fate == "extra dimension" and len(extras) >= MAX_EXTRA_DIMENSIONS:
+            fate = f"ignored: more than {MAX_EXTRA_DIMENSIONS} extra dimensions"
         plan.fates[col] = fate
         if fate == "extra dimension":
             target = col if col not in DEAL_COLUMNS else f"{col} (source)"
-            deals[target] = clean_text(frame[col])
+            extra_values[target] = clean_text(frame[col])
             extras.append(target)
+    if extra_values:
+        deals = pd.concat([deals, pd.DataFrame(extra_values, index=deals.index)], axis=1)
+    skipped = sum(f.startswith("ignored: more than") for f in plan.fates.values())
+    if skipped:
+        quality.add("Extra columns not used as dimensions", skipped,
+                    f"only the first {MAX_EXTRA_DIMENSIONS} extra dimensions are analysed")
     for col in plan.fates:
         if plan.fates[col] in ("outcome", "is_won", "is_closed"):
             plan.fates[col] = {"outcome": "outcome", "is_won": "outcome (won flag)",
@@ -398,38 +409,46 @@ def _record_parse(quality: QualityLog, col: str, bad: int, expected: str) -> Non
 
 
 def _value_fate(raw: pd.Series, config: Config) -> str:
-    """Fate of an unmapped column decided by its values."""
+    """Fate of an unmapped column decided by its values (worked on its distinct values)."""
     if ptypes.is_bool_dtype(raw):
         return "extra dimension"
     if ptypes.is_numeric_dtype(raw):
         return "ignored: empty" if raw.isna().all() else "ignored: number (not a known field)"
     if ptypes.is_datetime64_any_dtype(raw):
         return "ignored: date"
-    sample = raw.dropna().head(500)
-    if sample.empty:
+    try:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    except TypeError:  # unhashable cells
+        codes, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
+    texts = [_cell_text(u) for u in uniques]
+    blank = np.array([t is None for t in texts] + [True], dtype=bool)
+    nonblank = int((~blank[codes]).sum())
+    filled = [(u, t) for u, t in zip(uniques, texts) if t is not None]
+    if nonblank == 0 or not filled:
         return "ignored: empty"
-    kinds = {type(v) for v in sample if v is not None}
-    if kinds and all(issubclass(k, (int, float, np.number)) and not issubclass(k, bool)
-                     for k in kinds):
+    kinds = {type(u) for u, _ in filled[:500]}
+    if all(issubclass(k, (int, float, np.number)) and not issubclass(k, bool) for k in kinds):
         return "ignored: number (not a known field)"
-    if kinds and all(issubclass(k, (pd.Timestamp,)) or k.__name__ in ("datetime", "date")
-                     for k in kinds):
+    if all(issubclass(k, pd.Timestamp) or k.__name__ in ("datetime", "date") for k in kinds):
         return "ignored: date"
-    text = clean_text(raw)
-    nonblank = int(text.notna().sum())
-    if nonblank == 0:
-        return "ignored: empty"
-    distinct = int(text.nunique())
+    distinct_texts = {t for _, t in filled}
+    distinct = len(distinct_texts)
     if distinct == 1:
         return "ignored: one value only"
     if distinct <= config.max_levels and distinct <= max(2, nonblank // 2):
         return "extra dimension"
-    uniq = pd.Series(text.dropna().unique()[:500])
-    if uniq.str.len().mean() > 30 or uniq.str.contains(" ").mean() > 0.5:
+    sample = list(distinct_texts)[:500]
+    if sum(map(len, sample)) / len(sample) > 30 or sum(" " in t for t in sample) > len(sample) / 2:
         return "ignored: free text"
     if distinct >= 0.9 * nonblank:
         return "ignored: ID"
     return f"ignored: too many values ({distinct:,})"
+
+
+def _cell_text(value: object) -> str | None:
+    from .values import _text_of
+
+    return _text_of(value)
 
 
 def _alias_competitors(values: pd.Series, config: Config) -> pd.Series:

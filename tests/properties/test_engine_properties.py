@@ -30,13 +30,13 @@ def _dealset(frame: pd.DataFrame) -> DealSet:
     return DealSet(deals=frame)
 
 
-def _value(table: pd.DataFrame, metric: str):
-    hit = table.loc[table["Metric"] == metric, "Value"]
-    assert not hit.empty, f"tblSummary lacks {metric!r}"
-    return hit.iloc[0]
-
-
 def check_summary(table: pd.DataFrame, frame: pd.DataFrame) -> None:
+    values = dict(zip(table["Metric"].tolist(), table["Value"].tolist()))
+
+    def _value(_table, metric: str):
+        assert metric in values, f"tblSummary lacks {metric!r}"
+        return values[metric]
+
     won = int((frame["outcome"] == "won").sum())
     lost = int((frame["outcome"] == "lost").sum())
     opened = int((frame["outcome"] == "open").sum())
@@ -56,9 +56,16 @@ def check_summary(table: pd.DataFrame, frame: pd.DataFrame) -> None:
 def check_patterns(table: pd.DataFrame, closed: int) -> None:
     if table.empty:
         return
-    for dim, seg in table.groupby("Dimension", sort=False):
-        assert int(seg["Deals"].sum()) == closed, f"{dim}: segments hold {seg['Deals'].sum()} of {closed}"
-        assert (seg["Won"] + seg["Lost"] == seg["Deals"]).all(), f"{dim}: won + lost != deals"
+    dims = table["Dimension"].to_numpy()
+    deals = table["Deals"].to_numpy(dtype="int64")
+    won = table["Won"].to_numpy(dtype="int64")
+    lost = table["Lost"].to_numpy(dtype="int64")
+    assert (won + lost == deals).all(), "won + lost != deals in a segment"
+    totals: dict[object, int] = {}
+    for d, n in zip(dims.tolist(), deals.tolist()):
+        totals[d] = totals.get(d, 0) + n
+    bad = {d: n for d, n in totals.items() if n != closed}
+    assert not bad, f"segment deals do not sum to the {closed} closed deals: {bad}"
     rate = table["Win rate"].to_numpy(dtype="float64")
     lo = table["CI low"].to_numpy(dtype="float64")
     hi = table["CI high"].to_numpy(dtype="float64")
@@ -102,10 +109,10 @@ def test_engine_invariants(frame):
     check_losses(tables["tblLossReasons"], lost)
 
 
-@settings(max_examples=200)
+@settings(max_examples=150)
 @given(deal_frames())
 def test_full_analyze_invariants(frame):
-    """The same invariants on analyze() itself (fewer examples: it costs ~0.3 s each)."""
+    """The same invariants on analyze() itself (150 examples: it costs ~0.15-0.3 s each)."""
     try:
         result = analyze(_dealset(frame))
     except InputError:

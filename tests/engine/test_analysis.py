@@ -355,3 +355,19 @@ def test_competitor_names_without_latin_letters_are_kept():
     t = analyze(_deals(rows)).tables["tblCompetitors"]
     assert set(t["Competitor"]) == {"日本ソフト", "-"}
     assert t["Deals"].sum() == 6
+
+
+def test_hostile_numbers_and_far_dates():
+    n = 16
+    values = [-5e3, np.nan, np.inf, -np.inf, 1e-300, 5e-324, 1e308, -0.0] * 2
+    df = pd.DataFrame({
+        "outcome": ["won", "lost"] * (n // 2),
+        "amount": values, "company_revenue": values[::-1], "employees": values,
+        "sales_cycle_days": values, "qualification_score": values,
+        "close_date": pd.to_datetime(["1900-01-01", "2200-12-31"] * (n // 2)),
+        "created_date": pd.to_datetime(["1899-06-01", "2200-01-01"] * (n // 2)),
+    })
+    a = analyze(DealSet.from_frame(df), Config(min_deals=3, trend_by="created"))
+    _contract_ok(a)
+    assert np.isfinite(a.summary_value("Avg won amount")) or np.isnan(a.summary_value("Avg won amount"))
+    assert a.tables["tblTrend"]["Period"].tolist() == ["1900 Q1", "2200 Q4"]

@@ -1,8 +1,20 @@
 """The Analysis result type and the ``analyze`` orchestrator.
 
-Each engine module (patterns, losses, personas, qualification, trend,
-recommend) computes its own tables; this module runs them in order and
-gathers the results.
+Each engine module computes its own tables; this module runs them in order and
+gathers the results:
+
+- :mod:`.prepare` codes every dimension of the closed deals once (text factorised,
+  numbers in readable bands, see :mod:`.bands`);
+- :mod:`.summary` (tblSummary), :mod:`.patterns` (tblPatterns, tblDrivers, tblOwners),
+  :mod:`.trend` (tblTrend, tblTrendCohort), :mod:`.losses` (tblLossReasons,
+  tblLossReasonsRaw, tblLossStages, tblCompetitors), :mod:`.personas` (tblPersonas,
+  tblCommittee, ...), :mod:`.qualification` (tblQualification);
+- :mod:`.recommend` turns significant (and leaning) results into findings and
+  tblRecommendations; the three strongest become ``sentences["headline_1..3"]``.
+
+Every statistic comes from :mod:`winloss_xl.stats`. Each table with tests is one
+Benjamini-Hochberg family. ``analyze`` is pure (no I/O, no printing) and
+deterministic (stable sorts with explicit tie-breaks).
 """
 
 from __future__ import annotations
@@ -157,6 +169,12 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
     tables["tblTrend"] = trend.trend_table(prep, "close_date")
     if tables["tblTrend"].empty:
         notes["tblTrend"] = "No close dates were recorded, so win rate cannot be shown over time."
+    else:
+        start = "January" if cfg.fiscal_year_start_month == 1 else pd.Timestamp(
+            year=2000, month=cfg.fiscal_year_start_month, day=1).strftime("%B")
+        notes["tblTrend"] = (f"Win rate by quarter of the close date (fiscal year starting in {start}); "
+                             "a quarter is complete when the data reaches its last day. The latest "
+                             "complete quarter is compared with the one before it.")
     sentences["trend"] = trend.trend_sentence(tables["tblTrend"], cfg.fdr) if not tables["tblTrend"].empty \
         else notes["tblTrend"]
     if cfg.trend_by == "created":
@@ -166,7 +184,8 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
             notes["tblTrendCohort"] = "No created dates were recorded, so there is no cohort view."
             sentences["trend_cohort"] = notes["tblTrendCohort"]
         else:
-            notes["tblTrendCohort"] = "Win rate of the deals created in each quarter (cohort view)."
+            notes["tblTrendCohort"] = ("Win rate of the deals created in each quarter (cohort view). "
+                                       "Recent cohorts still hold open deals, so their rates may move.")
             sentences["trend_cohort"] = trend.trend_sentence(cohort, cfg.fdr, "closed deals created then,")
 
     # losses and competitors

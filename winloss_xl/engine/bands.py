@@ -41,10 +41,13 @@ def nice_number(value: float) -> float:
     """
     if value <= 0 or not math.isfinite(value):
         return 0.0 if value <= 0 else value
-    exp = math.floor(math.log10(value))
-    mant = value / 10 ** exp
+    log = math.log10(value)
+    exp = math.floor(log)
+    mant = 10 ** (log - exp)
     best = min(NICE_MANTISSAS, key=lambda m: (abs(m - mant), m))
-    return float(best * 10 ** exp)
+    nice = best * 10.0 ** exp
+    # at the ends of the float range (subnormal or near 1e308) keep the value itself
+    return float(nice) if math.isfinite(nice) and nice > 0 else float(value)
 
 
 def _fmt(value: float, unit: str) -> str:

@@ -148,7 +148,10 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
             ind[i, cat_index[cat]] = 1
             raw_counts[(part, cat)] += int(u_count[i])
     deals_c = u_count @ ind
-    amount_c = u_amount @ ind
+    with np.errstate(over="ignore", invalid="ignore"):
+        amount_c = u_amount @ ind
+        amount_total = amount_c.sum()
+    amount_c = np.where(np.isfinite(amount_c), amount_c, np.nan)
     citations = deals_c.sum()
     present = np.flatnonzero(deals_c > 0)
     over_seg, over_lift = _over_represented(prep, codes, ind, deals_c / n_lost)
@@ -157,7 +160,8 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
         "Lost deals": deals_c[present].round().astype("int64"),
         "Share of losses": deals_c[present] / citations,
         "Lost amount": amount_c[present],
-        "Share of lost amount": (amount_c[present] / amount_c.sum()) if amount_c.sum() > 0
+        "Share of lost amount": (amount_c[present] / amount_total)
+        if np.isfinite(amount_total) and amount_total > 0
         else np.full(len(present), np.nan),
         "Share of lost deals": deals_c[present] / n_lost,
         "Most over-represented in": [over_seg[i] for i in present],

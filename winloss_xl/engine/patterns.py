@@ -116,8 +116,10 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
         n = counts.sum(axis=1)
         k = counts[:, 1] + counts[:, 3]
         wcnt = counts[:, 3]
-        wsum = (np.bincount(codes, weights=won_amount, minlength=size) if has_amount
-                else np.zeros(size))
+        with np.errstate(over="ignore", invalid="ignore"):
+            wsum = (np.bincount(codes, weights=won_amount, minlength=size) if has_amount
+                    else np.zeros(size))
+        wsum = np.where(np.isfinite(wsum), wsum, np.nan)
         med = median(codes, size)
         labels = [*dim.levels, NOT_RECORDED]
         keep = np.flatnonzero(n > 0)

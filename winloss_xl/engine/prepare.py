@@ -124,6 +124,12 @@ class Prepared:
         return None
 
 
+def finite_values(values: pd.Series) -> np.ndarray:
+    """A numeric column as float64, with text, infinities and NaN all as NaN (not recorded)."""
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isfinite(out), out, np.nan)
+
+
 def object_values(values: pd.Series) -> np.ndarray:
     """The values as a plain object array (factorising it skips the string-array NA pass)."""
     if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_numeric_dtype(values):
@@ -157,8 +163,8 @@ def prepare(dealset: DealSet, config: Config) -> Prepared:
     outcome = deals["outcome"].to_numpy(dtype=object)
     closed = ClosedView(deals, outcome != OUTCOME_OPEN)
     won = (closed["outcome"] == OUTCOME_WON).to_numpy(dtype=bool)
-    amount = pd.to_numeric(closed["amount"], errors="coerce").to_numpy(dtype="float64")
-    cycle = pd.to_numeric(closed["sales_cycle_days"], errors="coerce").to_numpy(dtype="float64")
+    amount = finite_values(closed["amount"])
+    cycle = finite_values(closed["sales_cycle_days"])
     nd = closed["no_decision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~won
     prep = Prepared(closed, won, amount, cycle, nd, [], config,
                     open_count=int((outcome == OUTCOME_OPEN).sum()))
@@ -204,7 +210,7 @@ def amount_records_won_value_only(amount: np.ndarray, won: np.ndarray) -> bool:
 
 
 def _numeric_dimension(prep: Prepared, name: str, col: pd.Series) -> Dimension | None:
-    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
+    values = finite_values(col)
     if np.isnan(values).all():
         return None
     cfg = prep.config

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from .prepare import Prepared
+from .prepare import Prepared, finite_values
 
 QUAL_COLUMNS = ["Threshold", "Accuracy", "Precision", "Recall", "False positives", "False negatives",
                 "True positives", "True negatives", "Deals passing", "Note"]
@@ -43,7 +43,7 @@ class QualResult:
 def qualification(prep: Prepared) -> QualResult | None:
     """Threshold table, AUC and the optimal-vs-current comparison; None without scores."""
     cfg = prep.config
-    score = pd.to_numeric(prep.closed["qualification_score"], errors="coerce").to_numpy(dtype="float64")
+    score = finite_values(prep.closed["qualification_score"])
     ok = ~np.isnan(score)
     if ok.sum() == 0:
         return None

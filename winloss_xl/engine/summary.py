@@ -22,9 +22,18 @@ LEAD_LABELS = {
 }
 
 
+def finite_or_nan(value: float) -> float:
+    """The value, or NaN when it overflowed (sums of absurd amounts) or is undefined."""
+    value = float(value)
+    return value if np.isfinite(value) else float("nan")
+
+
 def _nan_stat(fn, values: np.ndarray) -> float:
     v = values[~np.isnan(values)]
-    return float(fn(v)) if v.size else float("nan")
+    if not v.size:
+        return float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return finite_or_nan(fn(v))
 
 
 def summary_table(prep: Prepared) -> pd.DataFrame:
@@ -38,12 +47,15 @@ def summary_table(prep: Prepared) -> pd.DataFrame:
     if prep.amount_won_only:  # lost amounts are not recorded: no value rate, no lost average
         amount = np.where(w, amount, np.nan)
     known = ~np.isnan(amount)
-    closed_amount = float(amount[known].sum())
-    won_amount = float(amount[known & w].sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        closed_amount = finite_or_nan(amount[known].sum())
+        won_amount = finite_or_nan(amount[known & w].sum())
     dates = pd.to_datetime(prep.closed["close_date"], errors="coerce")
     first = dates.min() if dates.notna().any() else pd.NaT
     last = dates.max() if dates.notna().any() else pd.NaT
     pct = f"{cfg.confidence:.0%}"
+    value_rate = (finite_or_nan(won_amount / closed_amount)
+                  if closed_amount > 0 and not prep.amount_won_only else float("nan"))
     rows = [
         ("Closed deals", n, "won + lost; open deals are excluded from every rate"),
         ("Won", won, ""),
@@ -54,8 +66,7 @@ def summary_table(prep: Prepared) -> pd.DataFrame:
         ("Win rate CI high", high, f"Wilson {pct} interval"),
         ("Win rate excl. no decision", stats.win_rate(won, n - nd),
          "won / (closed - no-decision and disqualified losses)"),
-        ("Value win rate", won_amount / closed_amount if closed_amount and not prep.amount_won_only
-         else float("nan"), "won amount / closed amount"
+        ("Value win rate", value_rate, "won amount / closed amount"
          + ("; not available: lost deals carry no amount" if prep.amount_won_only else "")),
         ("Avg won amount", _nan_stat(np.mean, amount[w]), ""),
         ("Avg lost amount", _nan_stat(np.mean, amount[~w]), ""),

@@ -44,12 +44,15 @@ def period_label(key: int, start_month: int) -> str:
 
 
 def period_bounds(key: int, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of a period."""
+    """First and last day of a period (NaT beyond the dates pandas can hold)."""
     fy, q = divmod(int(key), 4)
     base_year = fy - (1 if start_month != 1 else 0)
     months = base_year * 12 + (start_month - 1) + 3 * q
-    start = pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
-    end = start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
+    try:
+        start = pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
+        end = start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        return pd.NaT, pd.NaT
     return start, end
 
 
@@ -78,7 +81,8 @@ def trend_table(prep: Prepared, date_field: str = "close_date") -> pd.DataFrame:
         "CI high": np.atleast_1d(high),
         "Period start": [b[0] for b in bounds],
         "Period end": [b[1] for b in bounds],
-        "Complete": ["Yes" if pd.notna(horizon) and horizon >= b[1] else "No" for b in bounds],
+        "Complete": ["Yes" if pd.notna(horizon) and pd.notna(b[1]) and horizon >= b[1] else "No"
+                     for b in bounds],
     })
 
 

@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import sys
 from typing import Any
-
-import pandas as pd
 
 from ..errors import InputError
 from ..excel.values import safe_text, to_cell
@@ -39,6 +36,7 @@ from .model import (
     SheetSpec,
     Table,
     Title,
+    unique_table_name,
 )
 
 log = logging.getLogger("winloss_xl.live")
@@ -120,7 +118,7 @@ def _replace_sheet(book: Any, old: Any, name: str, previous: Any) -> Any:
 def write_sheet(sheet: Any, spec: SheetSpec, taken: set[str] | None = None) -> None:
     """Draw one sheet's blocks onto an empty sheet; ``taken``: table names in use elsewhere."""
     taken = set() if taken is None else taken
-    for col, width in sorted(column_widths(spec).items()):
+    for col, width in sorted(spec.effective_column_widths().items()):
         sheet.range((1, col)).column_width = width
     for block in spec.blocks:
         if isinstance(block, Title):
@@ -204,19 +202,6 @@ def _headers(columns: list[str]) -> list[str]:
     return out
 
 
-def unique_table_name(name: str, taken: set[str]) -> str:
-    """``name``, or ``name2``, ``name3``... when taken (the headless writer's rule); recorded."""
-    base = re.sub(r"[^A-Za-z0-9_.]", "_", name) or "tbl"
-    if not re.match(r"[A-Za-z_]", base):
-        base = "tbl" + base
-    out, n = base, 1
-    while out.lower() in taken:
-        n += 1
-        out = f"{base}{n}"
-    taken.add(out.lower())
-    return out
-
-
 def _write_table(sheet: Any, t: Table, taken: set[str]) -> None:
     frame = t.frame
     columns = [str(c) for c in frame.columns] or ["(none)"]
@@ -243,13 +228,9 @@ def _write_table(sheet: Any, t: Table, taken: set[str]) -> None:
             column.number_format = EXCEL_FORMATS.get(fmt, "General")
         if name in getattr(t, "wrap", ()):
             column.wrap_text = True
-    wrap = [c for c in getattr(t, "wrap", ()) if c in columns]
-    for i, row in enumerate(frame[wrap].itertuples(index=False, name=None) if wrap else ()):
-        # wrapped text does not resize rows written through COM: the headless rule
-        lines = max([1] + [math.ceil(len(v) / max(float(t.widths.get(c, 30.0)) * 1.15 - 2, 4))
-                           for c, v in zip(wrap, row) if isinstance(v, str)])
-        if lines > 1:
-            _cell(sheet, t.row + 1 + i, t.col).row_height = min(13.5 * lines + 2, 409)
+    for r, height in t.row_heights().items():
+        # wrapped text does not resize rows written through COM
+        _cell(sheet, r, t.col).row_height = height
     for (i, name), fmt in getattr(t, "cell_formats", {}).items():
         if name in columns and 0 <= i < n:
             _cell(sheet, t.row + 1 + i, t.col + columns.index(name)).number_format = (
@@ -370,35 +351,3 @@ def _quietly(action: Any) -> None:
         action()
     except Exception as exc:  # cosmetic only: never fail a report over a window setting
         log.debug("skipped %s: %s", getattr(action, "__name__", action), exc)
-
-
-# --------------------------------------------------------------------------- widths
-
-def column_widths(spec: SheetSpec) -> dict[int, float]:
-    """Column widths (characters) by 1-based column, the headless writer's rule."""
-    widths: dict[int, float] = {}
-    for t in spec.tables():
-        frame = t.frame
-        for j, name in enumerate(frame.columns):
-            name = str(name)
-            col = t.col + j
-            if name in t.widths:
-                w = float(t.widths[name])
-            else:
-                header = min(len(name), 14) + 3
-                fmt = t.formats.get(name, "text")
-                if frame.empty:
-                    longest = 0
-                elif fmt == "text":
-                    longest = int(frame[name].astype(str).str.len().max() or 0)
-                elif fmt in ("percent", "pvalue", "lift"):
-                    longest = 7
-                elif fmt in ("currency", "integer"):
-                    nums = pd.to_numeric(frame[name], errors="coerce").abs().max()
-                    longest = len(f"{nums:,.0f}") if pd.notna(nums) else 4
-                else:
-                    longest = 10
-                w = min(max(header, longest + 3, 9), 42)
-            widths[col] = max(widths.get(col, 0), w)
-    widths.update(spec.column_widths)
-    return widths

@@ -14,6 +14,8 @@ openpyxl's ``ws.cell(row, col)`` and xlwings' ``sheet.range((row, col))``).
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -105,6 +107,49 @@ class Table:
     def last_col(self) -> int:
         return self.col + len(self.frame.columns) - 1
 
+    def column_widths(self) -> dict[int, float]:
+        """Width (characters) of each sheet column the table covers: explicit ``widths`` win,
+        else the header or the longest value, between 9 and 42."""
+        out: dict[int, float] = {}
+        frame = self.frame
+        for j, name in enumerate(str(c) for c in frame.columns):
+            if name in self.widths:
+                out[self.col + j] = float(self.widths[name])
+                continue
+            fmt = self.formats.get(name, "text")
+            if frame.empty:
+                longest = 0
+            elif fmt == "text":
+                longest = int(frame[name].astype(str).str.len().max() or 0)
+            elif fmt in ("percent", "pvalue", "lift"):
+                longest = 7
+            elif fmt in ("currency", "integer"):
+                biggest = pd.to_numeric(frame[name], errors="coerce").abs().max()
+                longest = len(f"{biggest:,.0f}") if pd.notna(biggest) else 4
+            else:
+                longest = 10
+            out[self.col + j] = min(max(min(len(name), 14) + 3, longest + 3, 9), 42)
+        return out
+
+    def row_heights(self) -> dict[int, float]:
+        """Heights (points) of sheet rows whose wrapped text needs more than one line.
+
+        Excel does not grow rows written by a program, so both writers set these.
+        """
+        wrap = [c for c in self.wrap if c in self.frame.columns]
+        out: dict[int, float] = {}
+        if not wrap:
+            return out
+        for i, row in enumerate(self.frame[wrap].itertuples(index=False, name=None)):
+            lines = 1
+            for name, text in zip(wrap, row):
+                if isinstance(text, str):
+                    chars = float(self.widths.get(name, 30.0))
+                    lines = max(lines, math.ceil(len(text) / max(chars * 1.15 - 2, 4)))
+            if lines > 1:
+                out[self.row + 1 + i] = min(13.5 * lines + 2, 409.0)
+        return out
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -166,6 +211,16 @@ class SheetSpec:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
+    def effective_column_widths(self) -> dict[int, float]:
+        """Column widths both writers apply: the widest need of any table in a column,
+        overridden by the sheet's explicit ``column_widths``."""
+        widths: dict[int, float] = {}
+        for t in self.tables():
+            for col, w in t.column_widths().items():
+                widths[col] = max(widths.get(col, 0.0), w)
+        widths.update(self.column_widths)
+        return widths
+
 
 @dataclass
 class Report:
@@ -200,3 +255,21 @@ GENERATED_SHEETS: tuple[str, ...] = (
 )
 #: Input sheets: never modified.
 INPUT_SHEETS: tuple[str, ...] = ("Deals", "Contacts", "Accounts", "Config")
+
+
+def unique_table_name(name: str, taken: set[str]) -> str:
+    """A valid Excel table name: ``name``, or ``name2``, ``name3``... when taken; recorded.
+
+    >>> taken = set()
+    >>> unique_table_name("tblX", taken), unique_table_name("tblX", taken)
+    ('tblX', 'tblX2')
+    """
+    base = re.sub(r"[^A-Za-z0-9_.]", "_", name) or "tbl"
+    if not re.match(r"[A-Za-z_]", base):
+        base = "tbl" + base
+    out, n = base, 1
+    while out.lower() in taken:
+        n += 1
+        out = f"{base}{n}"
+    taken.add(out.lower())
+    return out

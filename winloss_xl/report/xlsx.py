@@ -59,6 +59,7 @@ from .model import (
     SheetSpec,
     Table,
     Title,
+    unique_table_name,
 )
 
 #: Document and zip timestamps of every generated file (same input, same bytes).
@@ -286,16 +287,8 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
                     cell.number_format = code
                 if isinstance(cell.value, str):
                     cell.alignment = _TEXT_WRAP if name in wrap else _TEXT
-            if wrap:
-                lines = 1
-                for name in wrap & set(columns):
-                    j = columns.index(name)
-                    text = row[j]
-                    if isinstance(text, str):
-                        chars = _wrap_width(t, name)
-                        lines = max(lines, math.ceil(len(text) / max(chars * 1.15 - 2, 4)))
-                if lines > 1:
-                    ws.row_dimensions[r].height = 13.5 * lines + 2
+        for r, height in t.row_heights().items():
+            ws.row_dimensions[r].height = height
         if t.verdict_column and t.verdict_column in columns:
             j = columns.index(t.verdict_column)
             for i in range(len(frame)):
@@ -306,7 +299,7 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
     last_row = t.row + max(len(frame), 1)
     last_col = t.col + len(columns) - 1
     ref = f"{ws.cell(t.row, t.col).coordinate}:{ws.cell(last_row, last_col).coordinate}"
-    name = _unique_name(t.name, used_names)
+    name = unique_table_name(t.name, used_names)
     table = XlTable(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True,
                                           showColumnStripes=False, showFirstColumn=False,
@@ -314,24 +307,6 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
     ws.add_table(table)
     if not frame.empty:
         _conditional(ws, t, columns, last_row)
-
-
-def _wrap_width(t: Table, name: str) -> float:
-    if name in t.widths:
-        return float(t.widths[name])
-    return 30.0
-
-
-def _unique_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_.]", "_", name) or "tbl"
-    if not re.match(r"[A-Za-z_]", base):
-        base = "tbl" + base
-    out, n = base, 1
-    while out.lower() in used:
-        n += 1
-        out = f"{base}{n}"
-    used.add(out.lower())
-    return out
 
 
 def _conditional(ws: Worksheet, t: Table, columns: list[str], last_row: int) -> None:
@@ -354,32 +329,7 @@ def _conditional(ws: Worksheet, t: Table, columns: list[str], last_row: int) -> 
 
 
 def _column_widths(ws: Worksheet, spec: SheetSpec) -> None:
-    widths: dict[int, float] = {}
-    for t in spec.tables():
-        frame = t.frame
-        for j, name in enumerate(frame.columns):
-            name = str(name)
-            c = t.col + j
-            if name in t.widths:
-                w = float(t.widths[name])
-            else:
-                header = min(len(name), 14) + 3
-                fmt = t.formats.get(name, "text")
-                if frame.empty:
-                    longest = 0
-                elif fmt == "text":
-                    longest = int(frame[name].astype(str).str.len().max() or 0)
-                elif fmt in ("percent", "pvalue", "lift"):
-                    longest = 7
-                elif fmt == "currency" or fmt == "integer":
-                    nums = pd.to_numeric(frame[name], errors="coerce").abs().max()
-                    longest = len(f"{nums:,.0f}") if pd.notna(nums) else 4
-                else:
-                    longest = 10
-                w = min(max(header, longest + 3, 9), 42)
-            widths[c] = max(widths.get(c, 0), w)
-    widths.update(spec.column_widths)
-    for c, w in sorted(widths.items()):
+    for c, w in sorted(spec.effective_column_widths().items()):
         ws.column_dimensions[get_column_letter(c)].width = w
 
 

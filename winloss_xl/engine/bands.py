@@ -43,7 +43,8 @@ def nice_number(value: float) -> float:
         return 0.0 if value <= 0 else value
     log = math.log10(value)
     exp = math.floor(log)
-    mant = 10 ** (log - exp)
+    scale = 10.0 ** exp
+    mant = value / scale if scale > 0 and math.isfinite(scale) else 10 ** (log - exp)
     best = min(NICE_MANTISSAS, key=lambda m: (abs(m - mant), m))
     nice = best * 10.0 ** exp
     # at the ends of the float range (subnormal or near 1e308) keep the value itself

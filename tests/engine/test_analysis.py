@@ -371,3 +371,25 @@ def test_hostile_numbers_and_far_dates():
     _contract_ok(a)
     assert np.isfinite(a.summary_value("Avg won amount")) or np.isnan(a.summary_value("Avg won amount"))
     assert a.tables["tblTrend"]["Period"].tolist() == ["1900 Q1", "2200 Q4"]
+
+
+def test_frequency_only_personas_are_stated_in_data_quality():
+    # Legacy shape: only won deals carry contacts, so personas are frequencies, and
+    # Data Quality must say so (not only the Personas note).
+    import pandas as pd
+
+    from winloss_xl.dealset import DealSet
+    from winloss_xl.engine import analyze
+
+    deals = pd.DataFrame({
+        "deal_id": [f"d{i}" for i in range(20)],
+        "outcome": ["won"] * 10 + ["lost"] * 10,
+    })
+    contacts = pd.DataFrame({
+        "deal_id": [f"d{i}" for i in range(10)],
+        "title": ["VP Sales"] * 10,
+        "role": ["Champion"] * 10,
+    })
+    result = analyze(DealSet.from_frame(deals, contacts=contacts))
+    checks = " ".join(result.tables["tblDataQuality"]["Check"].astype(str)).lower()
+    assert "frequenc" in checks

@@ -239,7 +239,7 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
 
     # data quality and column map
     dq = dealset.quality.to_frame()
-    extra = pd.DataFrame(prep.quality, columns=["Check", "Count", "Detail"])
+    extra = pd.DataFrame([*prep.quality, *persona.quality], columns=["Check", "Count", "Detail"])
     tables["tblDataQuality"] = pd.concat([dq, extra], ignore_index=True).astype({"Count": "int64"}) \
         if len(extra) else dq
     if tables["tblDataQuality"].empty:

@@ -157,6 +157,8 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
     lines = head.splitlines()[:200]
     if len(lines) > 1 and not data.endswith((b"\n", b"\r")) and len(head) < len(data):
         lines = lines[:-1]  # the last probed line may be cut in half
+    # the csv module refuses fields over 128 KiB; the probe only needs the first part of a line
+    lines = [line[:100_000] for line in lines]
     if not any(line.strip() for line in lines):
         raise InputError("the file is empty", file=label,
                          expected="a header row and at least one deal below it")
@@ -172,6 +174,9 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
     newline_count = data.count(b"\n")
     if newline_count > config.max_rows + skip + 1:
         _too_big(label, newline_count, config)
+    width = len(rows[header_idx])
+    if (newline_count - skip) * width > config.max_cells:
+        _too_big(label, newline_count, config, cells=(newline_count - skip) * width)
     keys: dict[str, Any] = {h: str for h in rows[header_idx] if h.strip() and is_key_header(h)}
     common = dict(sep=sep, encoding=encoding, encoding_errors="replace", skiprows=skip, header=0,
                   engine="c", keep_default_na=False, na_values=_NA_TEXTS, index_col=False)
@@ -184,6 +189,8 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
         raise InputError(f"the file cannot be read as {'tab' if sep == chr(9) else repr(sep)}-"
                          f"separated text ({type(exc).__name__})", file=label,
                          expected="one row per deal with the same number of columns") from None
+    if frame.size > config.max_cells:
+        _too_big(label, len(frame), config, cells=int(frame.size))
     frame = _tidy_headers(frame, label)
     hint = "," if sep == ";" else None
     notes = [("Encoding", 0, f"{encoding}; separator {'tab' if sep == chr(9) else repr(sep)}")]
@@ -377,12 +384,22 @@ def _check_unpacked_size(path: Path, config: Config, label: str) -> None:
     """Refuse zip bombs: a package whose parts unpack far beyond what max_cells allows."""
     try:
         with zipfile.ZipFile(path) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
+            infos = zf.infolist()
     except (zipfile.BadZipFile, OSError):
         raise InputError("the workbook is damaged (not a valid .xlsx zip package)", file=label,
                          expected="an .xlsx workbook saved by Excel",
                          advice="Open it in Excel and save it again") from None
-    limit = max(config.max_cells, 1) * 200  # generous bytes of XML per cell
+    unpacked = sum(info.file_size for info in infos)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 100 * 2**20 and ratio > 100:
+            raise InputError(
+                f"a part of the workbook unpacks {ratio:,.0f} times larger than it is stored "
+                f"({info.file_size / 2**30:.1f} GiB), which real workbooks never do", file=label,
+                expected="an .xlsx workbook saved by Excel",
+                advice="Open it in Excel and save it again, or export the deals as CSV",
+            )
+    limit = max(config.max_cells, 1) * 60  # generous bytes of XML per cell
     if unpacked > limit:
         raise InputError(
             f"the workbook unpacks to {unpacked / 2**30:.1f} GiB", file=label,
@@ -420,6 +437,9 @@ def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str) -> s
 def _read_json(path: Path, config: Config, label: str) -> RawTable:
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply to be a deals export", file=label,
+                         expected="a list of deals, or an object with a \"deals\" list") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not valid JSON ({exc.__class__.__name__} at "
                          f"{getattr(exc, 'lineno', '?')}:{getattr(exc, 'colno', '?')})", file=label,
@@ -453,6 +473,9 @@ def _from_records(records: list[Any], label: str, config: Config) -> RawTable:
                          expected="at least one deal")
     if len(records) > config.max_rows:
         _too_big(label, len(records), config)
+    cells = sum(len(r) if isinstance(r, dict) else 1 for r in records)
+    if cells > config.max_cells:
+        _too_big(label, len(records), config, cells=cells)
     flat: list[dict[str, Any]] = []
     contacts: list[dict[str, Any]] = []
     for n, rec in enumerate(records, start=1):

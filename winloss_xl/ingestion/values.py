@@ -131,6 +131,16 @@ def _clean_number_texts(texts: pd.Series, decimal_mark: str) -> tuple[pd.Series,
 
 
 def parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed:
+    """Numbers from numbers or text (see :func:`_parse_numbers`); infinities are not values."""
+    parsed = _parse_numbers(raw, decimal_hint=decimal_hint)
+    vals = parsed.values
+    inf = np.isinf(vals.to_numpy(dtype=float, na_value=np.nan))
+    if inf.any():
+        parsed = Parsed(vals.mask(inf), parsed.bad + int(inf.sum()), parsed.note)
+    return parsed
+
+
+def _parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed:
     """Numbers from numbers or text: ``$1,234.50``, ``(1,200)``, ``25M``, ``1.234,5``.
 
     The decimal mark is decided once per column (``decimal_hint`` breaks ties,
@@ -254,11 +264,21 @@ def _numbers_to_dates(vals: np.ndarray) -> tuple[np.ndarray, str]:
     return _serials_to_dates(vals), note
 
 
+_NS_LOW = pd.Timestamp.min.ceil("D")
+_NS_HIGH = pd.Timestamp.max.floor("D")
+
+
+def _in_ns_range(series: pd.Series) -> pd.Series:
+    """Dates outside what datetime64[ns] holds (1677-2262) become NaT (counted as unparseable)."""
+    ok = (series >= _NS_LOW) & (series <= _NS_HIGH)
+    return series.where(ok)
+
+
 def _try_format(texts: pd.Series, fmt: str) -> pd.Series:
     if fmt == "ISO8601":
         res = pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
-        return res.dt.tz_localize(None)
-    return pd.to_datetime(texts, format=fmt, errors="coerce")
+        return _in_ns_range(res.dt.tz_localize(None))
+    return _in_ns_range(pd.to_datetime(texts, format=fmt, errors="coerce"))
 
 
 def _shape(text: str) -> str:
@@ -318,7 +338,8 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
         s = raw
         if getattr(s.dt, "tz", None) is not None:
             s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        return Parsed(s.astype("datetime64[ns]"))
+        inside = _in_ns_range(s)
+        return Parsed(inside.astype("datetime64[ns]"), int((inside.isna() & s.notna()).sum()))
     if ptypes.is_bool_dtype(raw):
         return Parsed(pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"),
                       int(raw.notna().sum()))
@@ -335,11 +356,12 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
     num_pos: list[int] = []
     nums: list[float] = []
     for i, v in enumerate(uniques):
-        if isinstance(v, (pd.Timestamp, dt.datetime)):
+        if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
+            if not 1678 <= v.year <= 2261:
+                bad[i] = True
+                continue
             ts = pd.Timestamp(v)
             out[i] = (ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts).to_datetime64()
-        elif isinstance(v, dt.date):
-            out[i] = np.datetime64(v, "ns")
         elif isinstance(v, bool):
             bad[i] = True
         elif isinstance(v, (int, float, np.integer, np.floating, decimal.Decimal)):

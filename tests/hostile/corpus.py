@@ -38,11 +38,13 @@ class Made:
     deals: Path
     contacts: Path | None = None
     accounts: Path | None = None
+    #: a --config TOML file
+    config: Path | None = None
     #: header-first 2-D values as Excel would hand them to a formula (None: not tabular)
     cells: list[list[object]] | None = None
 
     def inputs(self) -> list[Path]:
-        return [p for p in (self.deals, self.contacts, self.accounts) if p is not None]
+        return [p for p in (self.deals, self.contacts, self.accounts, self.config) if p is not None]
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,12 @@ class Case:
     column: str | None = None
     #: an exit-3 message must contain at least one of these (case-insensitive)
     any_words: tuple[str, ...] = ()
-    #: which input an error must name: "deals", "contacts" or "accounts"
+    #: which input an error must name: "deals", "contacts", "accounts", "config" or "" (the
+    #: command line itself, e.g. a --column override naming a header that does not exist)
     error_file: str = "deals"
+    #: extra analyze/inspect arguments, and the same as load_deals keywords (config overrides, sheet)
+    cli_args: tuple[str, ...] = ()
+    lib_kwargs: tuple[tuple[str, object], ...] = ()
     #: extra checks on the loaded DealSet when the outcome is a result
     check: Callable[[object], None] | None = None
     #: expectation for ``inspect`` when it differs (e.g. only-open deals can be inspected)
@@ -925,6 +931,49 @@ def accounts_wrong_file(d: Path) -> Made:
     m = _csv(d, "deals.csv", base_rows())
     m.accounts = B.write_csv(d / "accounts.csv", [["Foo", "Bar"], [1, 2]])
     return m
+
+
+# ======================================================== settings and command line
+
+
+@case("config_not_toml", "input_error", error_file="config")
+def config_not_toml(d: Path) -> Made:
+    """--config points at a file that is not TOML (an xlsx zip)."""
+    m = _csv(d, "deals.csv", base_rows())
+    B.write_xlsx(d / "settings.toml", base_rows(3))
+    m.config = d / "settings.toml"
+    return m
+
+
+@case("config_unknown_and_hostile_settings", "input_error", error_file="config",
+      any_words=("min_deals", "setting"))
+def config_hostile(d: Path) -> Made:
+    """Settings out of range, an unknown key, a huge string."""
+    m = _csv(d, "deals.csv", base_rows())
+    text = 'min_deals = -1\nfdr = "lots"\n__class__ = "x"\nnote = "' + "y" * 100_000 + '"\n'
+    (d / "settings.toml").write_text(text)
+    m.config = d / "settings.toml"
+    return m
+
+
+@case("config_maps_outcome_to_missing_header", "input_error", column="Deal Phase", error_file="",
+      cli_args=("--column", "outcome=Deal Phase"), lib_kwargs=(("columns", {"outcome": "Deal Phase"}),))
+def override_missing_header(d: Path) -> Made:
+    """--column outcome='Deal Phase' when the export has no such header."""
+    return _csv(d, "deals.csv", base_rows())
+
+
+@case("config_maps_outcome_to_amount", "either", column="Amount",
+      cli_args=("--column", "outcome=Amount"), lib_kwargs=(("columns", {"outcome": "Amount"}),))
+def override_outcome_to_amount(d: Path) -> Made:
+    """--column outcome=Amount: a numeric column as the outcome (nothing closes)."""
+    return _csv(d, "deals.csv", base_rows())
+
+
+@case("sheet_that_does_not_exist", "input_error", any_words=("Nope",),
+      cli_args=("--sheet", "Nope"), lib_kwargs=(("sheet", "Nope"),))
+def sheet_missing(d: Path) -> Made:
+    return _xlsx(d, "deals.xlsx", base_rows())
 
 
 CASE_BY_NAME: dict[str, Case] = {c.name: c for c in CASES}

@@ -47,16 +47,23 @@ def _input_args(made: Made) -> list[str]:
         args += ["--contacts", str(made.contacts)]
     if made.accounts is not None:
         args += ["--accounts", str(made.accounts)]
+    if made.config is not None:
+        args += ["--config", str(made.config)]
     return args
 
 
-def _error_file(case: Case, made: Made) -> Path:
-    return {"deals": made.deals, "contacts": made.contacts, "accounts": made.accounts}[case.error_file]
+def _error_file(case: Case, made: Made) -> Path | None:
+    if not case.error_file:
+        return None
+    return {"deals": made.deals, "contacts": made.contacts, "accounts": made.accounts,
+            "config": made.config}[case.error_file]
 
 
 def _assert_message(case: Case, made: Made, message: str) -> None:
-    named = _error_file(case, made).name
-    assert named in message, f"exit-3 message does not name the file {named!r}: {message!r}"
+    path = _error_file(case, made)
+    if path is not None:
+        named = path.name
+        assert named in message, f"exit-3 message does not name the file {named!r}: {message!r}"
     if case.column:
         assert case.column.lower() in message.lower(), (
             f"exit-3 message does not name the column {case.column!r}: {message!r}")
@@ -101,7 +108,7 @@ def test_cli_analyze(case: Case, tmp_path: Path, capsys, record_property) -> Non
     made, out_dir = _made(case, tmp_path)
     out = out_dir / "report.xlsx"
     before = file_hashes(made.inputs())
-    argv = ["analyze", str(made.deals), *_input_args(made), "-o", str(out)]
+    argv = ["analyze", str(made.deals), *_input_args(made), *case.cli_args, "-o", str(out)]
     if case.dangerous:
         result = _probe(case, ["cli", *argv])
         kind, message = result["kind"], result["message"]
@@ -143,7 +150,7 @@ def test_cli_inspect(case: Case, tmp_path: Path, capsys, record_property) -> Non
     record_property("hostile_case", case.name)
     made, _ = _made(case, tmp_path)
     before = file_hashes(made.inputs())
-    argv = ["inspect", str(made.deals), *_input_args(made)]
+    argv = ["inspect", str(made.deals), *_input_args(made), *case.cli_args]
     if case.dangerous:
         result = _probe(case, ["cli", *argv])
         kind, message = result["kind"], result["message"]
@@ -185,7 +192,8 @@ def test_library(case: Case, tmp_path: Path, record_property) -> None:
         kind, message = "ok", ""
         start = time.perf_counter()
         try:
-            ds = load_deals(made.deals, contacts=made.contacts, accounts=made.accounts)
+            ds = load_deals(made.deals, contacts=made.contacts, accounts=made.accounts,
+                            **_lib_kwargs(case, made))
         except InputError as exc:
             kind, message = "input_error", exc.message
         if kind == "ok":
@@ -203,6 +211,19 @@ def test_library(case: Case, tmp_path: Path, record_property) -> None:
     assert kind in _allowed(case.expect), f"{case.name}: expected {case.expect}, got {kind}: {message}"
     if kind == "input_error":
         _assert_message(case, made, message)
+
+
+def _lib_kwargs(case: Case, made: Made) -> dict:
+    """load_deals keywords equivalent to the case's --config / --column / --sheet arguments."""
+    from winloss_xl.schema import Config
+
+    kwargs = dict(case.lib_kwargs)
+    config = Config.from_toml(made.config) if made.config is not None else None
+    if "columns" in kwargs:
+        config = (config or Config()).merged(columns=kwargs.pop("columns"))
+    if config is not None:
+        kwargs["config"] = config
+    return kwargs
 
 
 def _sanity(case: Case, ds, analysis) -> None:

@@ -357,3 +357,21 @@ def test_killed_run_never_leaves_a_partial_report(tmp_path, capsys):
             f"complete workbook ({len(now)} bytes)")
         if now != earlier:
             out.write_bytes(earlier)
+
+
+@pytest.mark.parametrize("flag", ["--where", "--split-by"])
+def test_personal_columns_cannot_be_used_to_slice_the_report(tmp_path, capsys, caplog, flag):
+    """Filtering or splitting by an account/contact column would print its values (title, file names)."""
+    deals = write_csv(tmp_path / "deals.csv", _salesforce_deals(30))
+    value = "Account Name=Zyxwvut Holdings" if flag == "--where" else "Account Name"
+    out = tmp_path / "out" / "r.xlsx"
+    out.parent.mkdir()
+    rc, texts = _run_cli(["analyze", str(deals), flag, value, "-o", str(out)], capsys, caplog)
+    made = sorted(p.name for p in out.parent.iterdir())
+    if rc == 0:
+        report_text = [t for p in out.parent.iterdir() for t in all_sheet_text(p)]
+        hits = _scan(report_text + [("file name", n) for n in made], _forbidden())
+        assert not hits, "\n".join(hits[:10])
+    else:
+        assert rc == 3, texts
+        assert not made

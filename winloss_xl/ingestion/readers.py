@@ -399,7 +399,8 @@ def _check_unpacked_size(path: Path, config: Config, label: str) -> None:
                 expected="an .xlsx workbook saved by Excel",
                 advice="Open it in Excel and save it again, or export the deals as CSV",
             )
-    limit = max(config.max_cells, 1) * 60  # generous bytes of XML per cell
+    # generous bytes of XML per cell, never below what any small workbook needs
+    limit = max(config.max_cells * 60, 256 * 2**20)
     if unpacked > limit:
         raise InputError(
             f"the workbook unpacks to {unpacked / 2**30:.1f} GiB", file=label,

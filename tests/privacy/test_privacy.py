@@ -375,3 +375,47 @@ def test_personal_columns_cannot_be_used_to_slice_the_report(tmp_path, capsys, c
     else:
         assert rc == 3, texts
         assert not made
+
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "winloss_xl" / "data"
+DEMO_NAME_COLUMNS = ("Opportunity Name", "Account Name", "Contact: Full Name", "Contact: Email")
+
+
+def _demo_file_names() -> list[str]:
+    """Values of the bundled demo files' name/email columns (minus anything that is also an owner)."""
+    import csv as _csv
+
+    values: set[str] = set()
+    owners: set[str] = set()
+    for name in ("demo_deals.csv", "demo_contacts.csv"):
+        path = DEMO_DIR / name
+        if not path.is_file():
+            pytest.skip(f"{name} is not bundled")
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in _csv.DictReader(fh):
+                owners.add((row.get("Opportunity Owner") or "").lower())
+                for col in DEMO_NAME_COLUMNS:
+                    v = (row.get(col) or "").strip()
+                    if len(v) >= 6:
+                        values.add(v.lower())
+    return sorted(values - owners)
+
+
+def test_demo_files_as_inputs_leak_no_names(tmp_path, capsys, caplog):
+    """The bundled demo exports run through analyze/inspect: none of their names or emails come out."""
+    names = _demo_file_names()
+    deals = tmp_path / "demo_deals.csv"
+    contacts = tmp_path / "demo_contacts.csv"
+    deals.write_bytes((DEMO_DIR / "demo_deals.csv").read_bytes())
+    contacts.write_bytes((DEMO_DIR / "demo_contacts.csv").read_bytes())
+    before = file_hashes([deals, contacts])
+    out = tmp_path / "report.xlsx"
+    texts: list[tuple[str, str]] = []
+    for argv in (["analyze", str(deals), "--contacts", str(contacts), "-o", str(out), "--json"],
+                 ["inspect", str(deals), "--contacts", str(contacts), "--json"]):
+        rc, t = _run_cli(argv, capsys, caplog)
+        assert rc == 0, t
+        texts += t
+    hits = _scan(texts + all_sheet_text(out), names)
+    assert not hits, f"{len(hits)} demo names leaked, e.g.:\n" + "\n".join(hits[:15])
+    assert file_hashes([deals, contacts]) == before

@@ -251,3 +251,25 @@ def test_salesforce_csv_report_title_and_footer_lines(tmp_path: Path) -> None:
     assert q.count_of("Title rows above the header skipped") == 3
     assert q.count_of("Footer rows dropped") == 4
     assert q.count_of("Rows without an outcome dropped") == 1
+
+
+def test_one_workbook_with_deals_contacts_accounts_sheets(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Accounts"
+    ws.append(["Account Name", "Industry"])
+    ws.append(["Acme", "Retail"])
+    ws = wb.create_sheet("Contacts")
+    ws.append(["Opportunity ID", "Title", "Role"])
+    ws.append(["O1", "VP Sales", "Champion"])
+    ws = wb.create_sheet("Deals")
+    ws.append(["Opportunity ID", "Account Name", "Stage", "Amount"])
+    ws.append(["O1", "acme", "Closed Won", 10])
+    ws.append(["O2", "Acme", "Closed Lost", 5])
+    p = tmp_path / "WinLoss.xlsx"
+    wb.save(p)
+    ds = load_deals(p, contacts=p, accounts=p)
+    assert ds.deals["industry"].tolist() == ["Retail", "Retail"]
+    assert ds.contacts["title"].tolist() == ["VP Sales"]

@@ -65,14 +65,15 @@ def read_source(source: Any, *, label: str, sheet: str | None, config: Config,
             r if isinstance(r, (list, tuple)) else [r] for r in source]  # a one-column range
         return _from_grid(list(rows), label, config)
     if isinstance(source, (str, Path)):
-        return read_path(Path(source), sheet=sheet, config=config, label=label)
+        return read_path(Path(source), sheet=sheet, config=config, label=label, what=what)
     raise InputError(
         f"cannot read a {type(source).__name__} as {what}", file=label,
         expected="a file path, a pandas DataFrame or a 2-D list of cell values with a header row",
     )
 
 
-def read_path(path: Path, *, sheet: str | None, config: Config, label: str) -> RawTable:
+def read_path(path: Path, *, sheet: str | None, config: Config, label: str,
+              what: str = "deals") -> RawTable:
     """Read a file by its extension; unknown, legacy and broken files raise InputError."""
     ext = path.suffix.lower()
     if ext == ".xls":
@@ -94,7 +95,7 @@ def read_path(path: Path, *, sheet: str | None, config: Config, label: str) -> R
         raise InputError("the file is empty", file=label,
                          expected="a header row and at least one deal below it")
     if ext in EXCEL_EXTENSIONS:
-        return _read_xlsx(path, sheet, config, label)
+        return _read_xlsx(path, sheet, config, label, what)
     if ext == ".json":
         return _read_json(path, config, label)
     return _read_text(path, config, label)
@@ -333,7 +334,8 @@ def _from_dataframe(df: pd.DataFrame, label: str, config: Config) -> RawTable:
 
 # ----------------------------------------------------------------------- xlsx
 
-def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str) -> RawTable:
+def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
+               what: str = "deals") -> RawTable:
     from python_calamine import CalamineWorkbook
 
     with path.open("rb") as fh:
@@ -358,7 +360,7 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str) -> Raw
                          advice="Open it in Excel and save it again") from None
     try:
         names = list(wb.sheet_names)
-        chosen = _choose_sheet(wb, names, sheet, label)
+        chosen = _choose_sheet(wb, names, sheet, label, what)
         ws = wb.get_sheet_by_name(chosen)
         height, width = ws.total_height or 0, ws.total_width or 0
         if height > config.max_rows + HEADER_SCAN_ROWS:
@@ -409,7 +411,10 @@ def _check_unpacked_size(path: Path, config: Config, label: str) -> None:
         )
 
 
-def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str) -> str:
+def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str,
+                  what: str = "deals") -> str:
+    """``sheet`` if given; else the sheet named after ``what`` (Deals / Contacts / Accounts);
+    else the first sheet with a recognisable header; else the first sheet."""
     if not names:
         raise InputError("the workbook has no sheets", file=label, expected="a sheet of deals")
     if sheet is not None:
@@ -419,7 +424,7 @@ def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str) -> s
         raise InputError(f"no sheet named '{sheet}'", file=label,
                          expected="one of the sheets " + ", ".join(f"'{n}'" for n in names))
     for n in names:
-        if n.strip().lower() == "deals":
+        if n.strip().lower() == what:
             return n
     known = known_headers()
     for n in names:

@@ -42,7 +42,7 @@ from .joins import contacts_from_table, inline_contacts, join_accounts
 from .mapping import header_fate, plan_columns
 from .outcome import BLANK, DELETED, DROPPED, UNKNOWN, OutcomeWords, classify_column, combine_flags
 from .readers import RawTable, read_source
-from .values import clean_text, parse_bools, parse_dates, parse_numbers, parse_scores
+from .values import cell_text, clean_text, parse_bools, parse_dates, parse_numbers, parse_scores
 
 log = logging.getLogger("winloss_xl.ingest")
 
@@ -147,9 +147,6 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     if missing_id.any():
         gen = pd.Series([f"row-{i + 1}" for i in range(len(frame))], index=frame.index, dtype=object)
         ids_all = ids_all.where(~missing_id, gen)
-        quality.add("Deal IDs generated", int(missing_id.sum()),
-                    "no deal ID column" if id_col is None
-                    else f"'{id_col}' blank; row-<n> used instead")
 
     # A blank row has a blank outcome cell: test the other cells of those rows only.
     first_outcome = stage_col or won_col
@@ -211,6 +208,11 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
             quality.add("Deals excluded on purpose", int(excl.sum()), f"'{exclude_col}' is TRUE")
         keep &= ~excl
 
+    generated = int((missing_id & keep).sum())
+    if generated:
+        quality.add("Deal IDs generated", generated,
+                    "no deal ID column" if id_col is None
+                    else f"'{id_col}' blank; row-<n> used instead")
     ids = ids_all
     if not keep.all():  # copying a million-row frame is worth avoiding
         frame, cls, nd, ids = frame.loc[keep], cls.loc[keep], nd.loc[keep], ids_all.loc[keep]
@@ -420,7 +422,7 @@ def _value_fate(raw: pd.Series, config: Config) -> str:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     except TypeError:  # unhashable cells
         codes, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
-    texts = [_cell_text(u) for u in uniques]
+    texts = [cell_text(u) for u in uniques]
     blank = np.array([t is None for t in texts] + [True], dtype=bool)
     nonblank = int((~blank[codes]).sum())
     filled = [(u, t) for u, t in zip(uniques, texts) if t is not None]
@@ -443,12 +445,6 @@ def _value_fate(raw: pd.Series, config: Config) -> str:
     if distinct >= 0.9 * nonblank:
         return "ignored: ID"
     return f"ignored: too many values ({distinct:,})"
-
-
-def _cell_text(value: object) -> str | None:
-    from .values import _text_of
-
-    return _text_of(value)
 
 
 def _alias_competitors(values: pd.Series, config: Config) -> pd.Series:

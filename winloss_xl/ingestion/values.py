@@ -437,6 +437,11 @@ def parse_bools(raw: pd.Series) -> Parsed:
 
 # ----------------------------------------------------------------------- text
 
+def cell_text(v: object) -> str | None:
+    """One cell as category text: trimmed, spaces collapsed; None for blanks and error cells."""
+    return _text_of(v)
+
+
 def _text_of(v: object) -> str | None:
     if is_blank_value(v):
         return None

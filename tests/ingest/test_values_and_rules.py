@@ -273,3 +273,14 @@ def test_one_workbook_with_deals_contacts_accounts_sheets(tmp_path: Path) -> Non
     ds = load_deals(p, contacts=p, accounts=p)
     assert ds.deals["industry"].tolist() == ["Retail", "Retail"]
     assert ds.contacts["title"].tolist() == ["VP Sales"]
+
+
+def test_inline_champion_names_are_not_contacts(tmp_path: Path) -> None:
+    p = _write(tmp_path, "Stage,Champion,Decision Maker Title\n"
+                         "Won,Ann Example,Chief Financial Officer\nLost,Bob Sample,\n"
+                         "Won,Cy Person,VP Sales\n", "inline.csv")
+    ds = load_deals(p)
+    fates = dict(ds.quality.column_map)
+    assert fates["Champion"] == "ignored: personal (names, not job titles)"
+    assert fates["Decision Maker Title"] == "contact (decision maker title)"
+    assert sorted(ds.contacts["title"]) == ["Chief Financial Officer", "VP Sales"]

@@ -8,6 +8,8 @@ leave this module.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -141,12 +143,41 @@ def contacts_from_table(raw: RawTable, config: Config, quality: QualityLog,
     return out.loc[~empty & ~nokey].reset_index(drop=True)
 
 
+#: Words that mark a job title; a column of values without them holds names, not titles.
+TITLE_WORDS = frozenset({
+    "vp", "svp", "evp", "avp", "vice", "president", "director", "manager", "head", "chief",
+    "officer", "ceo", "cfo", "cto", "cio", "coo", "cmo", "cro", "ciso", "cso", "lead", "engineer",
+    "analyst", "specialist", "administrator", "admin", "buyer", "owner", "partner", "consultant",
+    "coordinator", "executive", "founder", "architect", "developer", "procurement", "purchasing",
+    "controller", "accountant", "counsel", "principal", "supervisor", "associate", "assistant",
+    "representative", "rep", "sales", "marketing", "finance", "operations", "it", "hr", "legal",
+    "it-manager", "board", "member", "chair", "chairman", "treasurer", "secretary", "dean",
+    "professor", "teacher", "nurse", "physician", "doctor", "md", "gm", "general", "senior",
+    "junior", "staff", "team", "product", "project", "program", "strategy", "business", "user",
+})
+
+
+def looks_like_titles(values: pd.Series) -> bool:
+    """True when at least a third of the distinct values contain a job-title word."""
+    distinct = [v for v in pd.unique(values.dropna()) if isinstance(v, str)][:500]
+    if not distinct:
+        return True
+    hits = sum(any(w in TITLE_WORDS for w in re.findall(r"[a-z]+", v.lower())) for v in distinct)
+    return hits >= len(distinct) / 3
+
+
 def inline_contacts(frame: pd.DataFrame, deal_ids: pd.Series,
                     columns: list[tuple[str, str]]) -> pd.DataFrame:
-    """Inline title columns ("Champion Title") -> one contact row per filled cell."""
+    """Inline title columns ("Champion Title") -> one contact row per filled cell.
+
+    A column whose values hold no job-title words (a "Champion" column of
+    people's names) is skipped: names never become contacts.
+    """
     parts = []
     for col, role in columns:
         titles = clean_text(frame[col])
+        if not looks_like_titles(titles):
+            continue
         has = titles.notna()
         parts.append(pd.DataFrame({
             "deal_id": deal_ids[has].to_numpy(), "title": titles[has].to_numpy(),

@@ -38,7 +38,7 @@ from ..schema import (
     normalize_header,
 )
 from .header import is_footer_text
-from .joins import contacts_from_table, inline_contacts, join_accounts
+from .joins import contacts_from_table, inline_contacts, join_accounts, looks_like_titles
 from .mapping import header_fate, plan_columns
 from .outcome import BLANK, DELETED, DROPPED, UNKNOWN, OutcomeWords, classify_column, combine_flags
 from .readers import RawTable, read_source
@@ -349,11 +349,15 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
             plan.fates[col] = "no decision flag (status reason)"
         if plan.fates[col] == "exclude":
             plan.fates[col] = "exclude flag"
+
+    inline = None
+    if plan.inline_contacts:
+        named = [c for c, _ in plan.inline_contacts if not looks_like_titles(clean_text(frame[c]))]
+        for col in named:
+            plan.fates[col] = "ignored: personal (names, not job titles)"
+        inline = inline_contacts(frame, deals["deal_id"], plan.inline_contacts)
     for col in raw.frame.columns:
         quality.map_column(col, plan.fates.get(col, "ignored"))
-
-    inline = inline_contacts(frame, deals["deal_id"], plan.inline_contacts) \
-        if plan.inline_contacts else None
     counts = cls.value_counts()
     n_open, n_won, n_lost = (int(counts.get(k, 0)) for k in (OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST))
     quality.add("Deals read", len(deals), f"{n_won:,} won, {n_lost:,} lost, {n_open:,} open")

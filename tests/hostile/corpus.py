@@ -769,6 +769,50 @@ def _no_text(ds, needle: str) -> None:
         assert not s.str.contains(needle, regex=False).any(), f"{needle!r} leaked into {col}"
 
 
+def _addressed_rows(rows, extra_cells: str = "", dimension: str = "") -> str:
+    """Sheet XML with explicit r= addresses (A1 style), plus raw extra cells after the data."""
+    def col(i: int) -> str:
+        out = ""
+        i += 1
+        while i:
+            i, rem = divmod(i - 1, 26)
+            out = chr(65 + rem) + out
+        return out
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, v in enumerate(row):
+            ref = f"{col(c)}{r}"
+            if isinstance(v, (int, float)):
+                cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
+        body.append(f'<row r="{r}">' + "".join(cells) + "</row>")
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (B.SHEET_OPEN.replace("<sheetData>", dim + "<sheetData>") + "".join(body) + extra_cells
+            + B.SHEET_CLOSE)
+
+
+@case("xlsx_far_corner_cell", "either", dangerous=True, seconds=20, check=base_counts())
+def far_corner_cell(d: Path) -> Made:
+    """20 deals plus one stray cell at XFD1048576: the used range claims 17 billion cells."""
+    extra = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return Made(B.write_raw_xlsx(d / "far_corner.xlsx", _addressed_rows(base_rows(), extra)))
+
+
+@case("xlsx_bogus_dimension", "ok", check=base_counts(), seconds=20, dangerous=True)
+def bogus_dimension(d: Path) -> Made:
+    """A tiny sheet whose <dimension> claims A1:XFD1048576 (some exporters write this)."""
+    return Made(B.write_raw_xlsx(d / "bogus_dim.xlsx",
+                                 _addressed_rows(base_rows(), dimension="A1:XFD1048576")))
+
+
+@case("headerless_data_rows", "input_error")
+def headerless(d: Path) -> Made:
+    """The header row is missing (a Table reference without [#All])."""
+    return _csv(d, "no_header.csv", base_rows()[1:])
+
+
 @case("zip_bomb_xlsx", "input_error", dangerous=True, seconds=15)
 def zip_bomb(d: Path) -> Made:
     """A 3.7 MB xlsx whose sheet XML inflates to 1.1 GB (about 8 million rows)."""

@@ -879,6 +879,17 @@ def formula_injection(d: Path) -> Made:
     return _csv(d, "injection.csv", rows)
 
 
+@case("formula_injection_in_headers", "ok", check=counts(8, 8, 4), injections=INJECTIONS)
+def formula_injection_headers(d: Path) -> Made:
+    """Formula-like text as column headers: extra dimensions, column map and table headers."""
+    rows = base_rows()
+    heads = ['=HYPERLINK("http://evil.example/h","hdr")', "@SUM(1)", "+cmd|' /C calc'!A0", "-2+3"]
+    rows[0] = [*rows[0], *heads]
+    for i, r in enumerate(rows[1:]):
+        r.extend(["x" if i % 2 else "y", "p" if i % 3 else "q", "a" if i % 2 else "b", "m" if i % 4 else "n"])
+    return _csv(d, "injection_headers.csv", rows)
+
+
 @case("rtl_and_emoji", "ok",
       check=all_of(base_counts(), lambda ds: _has_value(ds, "industry", "تجارة التجزئة 🛒")))
 def rtl_and_emoji(d: Path) -> Made:

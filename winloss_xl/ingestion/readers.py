@@ -28,6 +28,7 @@ from ..schema import BLANK_CELL_TEXTS, Config, header_variants, normalize_header
 from .header import HEADER_SCAN_ROWS, find_header_row, known_headers
 from .mapping import is_key_header
 from .values import is_blank_value
+from .xlsx_extent import SheetExtent, sheet_extents
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +353,7 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
                          expected="an .xlsx workbook saved by Excel",
                          advice="Open it in Excel and save it again, or export the deals again")
     _check_unpacked_size(path, config, label)
+    oversized = _oversized_sheets(path, config)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken packages
@@ -360,7 +362,9 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
                          advice="Open it in Excel and save it again") from None
     try:
         names = list(wb.sheet_names)
-        chosen = _choose_sheet(wb, names, sheet, label, what)
+        chosen = _choose_sheet(wb, names, sheet, label, what, skip=set(oversized))
+        if chosen in oversized:
+            _refuse_extent(oversized[chosen], label, config)
         ws = wb.get_sheet_by_name(chosen)
         height, width = ws.total_height or 0, ws.total_width or 0
         if height > config.max_rows + HEADER_SCAN_ROWS:
@@ -411,8 +415,24 @@ def _check_unpacked_size(path: Path, config: Config, label: str) -> None:
         )
 
 
+def _oversized_sheets(path: Path, config: Config) -> dict[str, SheetExtent]:
+    """Sheets whose cells reach beyond max_cells: calamine would try to allocate them whole."""
+    with zipfile.ZipFile(path) as zf:
+        return {e.name: e for e in sheet_extents(zf) if e.cells > config.max_cells}
+
+
+def _refuse_extent(extent: SheetExtent, label: str, config: Config) -> None:
+    raise InputError(
+        f"sheet '{extent.name}' reaches cell {extent.corner}, so it spans {extent.cells:,} cells",
+        file=label, expected=f"at most {config.max_cells:,} cells (max_cells setting)",
+        advice="A stray cell far from the data makes the sheet this large (Ctrl+End in Excel "
+               "shows it): delete the empty rows and columns after the data and save, or export "
+               "the deals as CSV",
+    )
+
+
 def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str,
-                  what: str = "deals") -> str:
+                  what: str = "deals", skip: set[str] | None = None) -> str:
     """``sheet`` if given; else the sheet named after ``what`` (Deals / Contacts / Accounts);
     else the first sheet with a recognisable header; else the first sheet."""
     if not names:
@@ -428,6 +448,8 @@ def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str,
             return n
     known = known_headers()
     for n in names:
+        if skip and n in skip:  # never load a sheet too large to hold in memory
+            continue
         try:
             head = wb.get_sheet_by_name(n).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
         except Exception:  # an unreadable sheet is simply not chosen

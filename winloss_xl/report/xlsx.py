@@ -32,6 +32,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -527,6 +528,12 @@ def check_output(path: Path, inputs: Iterable[str | os.PathLike]) -> None:
 
 
 def _open_base(path: Path, what: str) -> Workbook:
+    """Open a template or an earlier report; its XML is parsed by openpyxl through defusedxml."""
+    if not openpyxl.DEFUSEDXML:
+        # openpyxl uses defusedxml when it is installed (it is a dependency) unless the
+        # environment turns it off; we never parse a user's workbook XML unhardened.
+        raise InputError(f"{what} cannot be opened safely: OPENPYXL_DEFUSEDXML is set to False",
+                         file=str(path), advice="unset OPENPYXL_DEFUSEDXML and run again")
     try:
         return load_workbook(path, keep_vba=False, keep_links=True, rich_text=False)
     except FileNotFoundError:

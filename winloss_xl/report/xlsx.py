@@ -539,9 +539,11 @@ def _open_base(path: Path, what: str) -> Workbook:
     except FileNotFoundError:
         raise InputError(f"{what} not found", file=str(path)) from None
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        advice = ("make a fresh one with 'winloss-xl template -o FILE' and restyle it again"
+                  if what == "template" else "choose another output name or delete the file")
         raise InputError(f"{what} is not a readable .xlsx workbook ({type(exc).__name__})",
                          file=str(path), expected="an .xlsx file saved by Excel or winloss-xl",
-                         advice="choose another output name or delete the file") from None
+                         advice=advice) from None
 
 
 def build_workbook(report: Report, base: Workbook | None = None) -> Workbook:

@@ -54,3 +54,46 @@ def test_stray_cell_on_another_sheet_does_not_block_the_deals(tmp_path):
 @pytest.mark.parametrize(("index", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (16384, "XFD")])
 def test_column_letters(index, letters):
     assert column_letters(index) == letters
+
+
+def _regex_reference(data: bytes) -> tuple[int, int]:
+    """Independent reference: a plain regular expression over the cell references."""
+    import re
+
+    refs = re.findall(rb' r="([A-Z]{1,3})([0-9]{1,7})"', data)
+
+    def col(letters: bytes) -> int:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ch - 64
+        return n
+
+    return (max((int(r) for _, r in refs), default=0), max((col(c) for c, _ in refs), default=0))
+
+
+def test_vectorised_scan_matches_a_regex_reference():
+    import random
+
+    from winloss_xl.ingestion.xlsx_extent import _furthest_cell
+
+    rng = random.Random(3)
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(0, 30)):
+            letters = "".join(rng.choice("ABMXYZ") for _ in range(rng.randint(1, 3)))
+            row = rng.randint(1, 1_048_576)
+            parts.append(f'<row r="{row}"><c r="{letters}{row}" t="s"><v>{row % 97}</v></c></row>')
+        data = "".join(parts).encode()
+        assert _furthest_cell(data) == _regex_reference(data)
+
+
+def test_references_cut_between_reads_are_measured_whole(tmp_path, monkeypatch):
+    import winloss_xl.ingestion.xlsx_extent as extent
+
+    path = _workbook(tmp_path / "far.xlsx", "Deals")
+    with zipfile.ZipFile(path) as zf:
+        whole = sheet_extents(zf)
+        monkeypatch.setattr(extent, "_CHUNK", 7)  # every reference straddles a read
+        pieces = sheet_extents(zf)
+    assert pieces == whole
+    assert {e.name: e.corner for e in pieces}["Deals"] == "XFD1048576"

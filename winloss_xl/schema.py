@@ -577,10 +577,22 @@ def parse_revenue_bands(value: Any) -> tuple[tuple[str, float, float], ...]:
         raise ValueError("at least two band edges, such as 0, 10M, 50M")
     bands = []
     for low, high in zip(edges, [*edges[1:], float("inf")]):
-        label = f"{_short_money(low)}+" if high == float("inf") else (
-            f"{_short_money(low)}-{_short_money(high)}")
-        bands.append((label, low, high))
+        bands.append((band_label(low, high), low, high))
     return tuple(bands)
+
+
+def band_label(low: float, high: float) -> str:
+    """Readable band label; a unit both ends share is written once, as in the defaults.
+
+    >>> band_label(10e6, 50e6), band_label(0, 10e6), band_label(500e3, 2e6), band_label(1e8, float("inf"))
+    ('10-50M', '0-10M', '500K-2M', '100M+')
+    """
+    if high == float("inf"):
+        return f"{_short_money(low)}+"
+    lo, hi = _short_money(low), _short_money(high)
+    if lo[-1:].isalpha() and lo[-1:] == hi[-1:]:
+        lo = lo[:-1]
+    return f"{lo}-{hi}"
 
 
 def _parse_money_word(text: Any) -> float:

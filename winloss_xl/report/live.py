@@ -36,6 +36,7 @@ from .model import (
     SheetSpec,
     Table,
     Title,
+    draw,
     unique_table_name,
 )
 
@@ -120,19 +121,30 @@ def write_sheet(sheet: Any, spec: SheetSpec, taken: set[str] | None = None) -> N
     taken = set() if taken is None else taken
     for col, width in sorted(spec.effective_column_widths().items()):
         sheet.range((1, col)).column_width = width
-    for block in spec.blocks:
-        if isinstance(block, Title):
-            _write_title(sheet, block)
-        elif isinstance(block, Kpis):
-            _write_kpis(sheet, block)
-        elif isinstance(block, Table):
-            _write_table(sheet, block, taken)
-        elif isinstance(block, Note):
-            _write_note(sheet, block)
-    for block in spec.blocks:
-        if isinstance(block, Chart):
-            _write_chart(sheet, spec, block)
+    draw(spec, _SheetWriter(sheet, spec, taken))
     _window_settings(sheet, spec)
+
+
+class _SheetWriter:
+    """Draws blocks onto one xlwings sheet (see model.draw for the order)."""
+
+    def __init__(self, sheet: Any, spec: SheetSpec, taken: set[str]) -> None:
+        self.sheet, self.spec, self.taken = sheet, spec, taken
+
+    def title(self, block: Title) -> None:
+        _write_title(self.sheet, block)
+
+    def kpis(self, block: Kpis) -> None:
+        _write_kpis(self.sheet, block)
+
+    def table(self, block: Table) -> None:
+        _write_table(self.sheet, block, self.taken)
+
+    def note(self, block: Note) -> None:
+        _write_note(self.sheet, block)
+
+    def chart(self, block: Chart) -> None:
+        _write_chart(self.sheet, self.spec, block)
 
 
 def _cell(sheet: Any, row: int, col: int) -> Any:

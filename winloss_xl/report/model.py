@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import pandas as pd
 
@@ -241,6 +241,33 @@ class Report:
                 if t.name == name:
                     return t
         raise KeyError(name)
+
+
+class BlockWriter(Protocol):
+    """What a writer implements to draw a sheet; :func:`draw` calls it block by block."""
+
+    def title(self, block: Title) -> None: ...
+    def kpis(self, block: Kpis) -> None: ...
+    def table(self, block: Table) -> None: ...
+    def note(self, block: Note) -> None: ...
+    def chart(self, block: Chart) -> None: ...
+
+
+def draw(spec: SheetSpec, writer: BlockWriter) -> None:
+    """Hand every block of ``spec`` to ``writer``, in the one order both writers use:
+    titles, KPI tiles, tables and notes as laid out, then charts, which read table cells."""
+    for block in spec.blocks:
+        if isinstance(block, Title):
+            writer.title(block)
+        elif isinstance(block, Kpis):
+            writer.kpis(block)
+        elif isinstance(block, Table):
+            writer.table(block)
+        elif isinstance(block, Note):
+            writer.note(block)
+    for block in spec.blocks:
+        if isinstance(block, Chart):
+            writer.chart(block)
 
 
 #: Generated sheet names, in contract order.

@@ -60,6 +60,7 @@ from .model import (
     SheetSpec,
     Table,
     Title,
+    draw,
     unique_table_name,
 )
 
@@ -477,6 +478,28 @@ def mark_generated(ws: Worksheet) -> None:
     ws.defined_names[GENERATED_MARK] = DefinedName(GENERATED_MARK, attr_text="TRUE")
 
 
+class _SheetWriter:
+    """Draws blocks onto one openpyxl worksheet (see model.draw for the order)."""
+
+    def __init__(self, ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
+        self.ws, self.spec, self.used_names = ws, spec, used_names
+
+    def title(self, block: Title) -> None:
+        _write_title(self.ws, block)
+
+    def kpis(self, block: Kpis) -> None:
+        _write_kpis(self.ws, block)
+
+    def table(self, block: Table) -> None:
+        _write_table(self.ws, block, self.used_names)
+
+    def note(self, block: Note) -> None:
+        _write_note(self.ws, block)
+
+    def chart(self, block: Chart) -> None:
+        _write_chart(self.ws, self.spec, block)
+
+
 def write_sheet(ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
     """Draw one sheet's blocks onto an empty worksheet."""
     ws.sheet_view.showGridLines = False
@@ -484,18 +507,7 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
     if spec.tab_color:
         ws.sheet_properties.tabColor = spec.tab_color
     _column_widths(ws, spec)
-    for b in spec.blocks:
-        if isinstance(b, Title):
-            _write_title(ws, b)
-        elif isinstance(b, Kpis):
-            _write_kpis(ws, b)
-        elif isinstance(b, Table):
-            _write_table(ws, b, used_names)
-        elif isinstance(b, Note):
-            _write_note(ws, b)
-    for b in spec.blocks:
-        if isinstance(b, Chart):
-            _write_chart(ws, spec, b)
+    draw(spec, _SheetWriter(ws, spec, used_names))
     if spec.freeze_row:
         ws.freeze_panes = ws.cell(spec.freeze_row, 1).coordinate
     ws.page_setup.orientation = "landscape"

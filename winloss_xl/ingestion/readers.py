@@ -298,7 +298,9 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
         empty = grid == ""  # calamine and xlwings show empty cells as ""
         if empty.any():
             grid[empty] = None
-    frame = pd.DataFrame(grid, columns=range(width), index=pd.RangeIndex(len(body)))
+    # dtype=object: keep cells as read (pandas 3 would otherwise convert text columns to its
+    # slower Python-backed string dtype, which every parser then converts back)
+    frame = pd.DataFrame(grid, columns=range(width), index=pd.RangeIndex(len(body)), dtype=object)
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
     frame = _tidy_headers(frame, label)
     return RawTable(frame, label, title_rows=header_idx,

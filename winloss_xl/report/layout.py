@@ -24,6 +24,8 @@ from .model import Chart, Fmt, Kpi, Kpis, Note, Report, SheetSpec, Table, Title
 
 LEFT = 2  #: first content column (B)
 NOTE_WIDTH = 10  #: columns a paragraph spans
+#: height of a default sheet row (15 pt) in cm, to keep charts clear of the blocks below
+ROW_HEIGHT_CM = 0.53
 
 #: One sentence each: what an interval and a q-value mean. Shown on every sheet.
 INTERVAL_SENTENCE = ("An interval (CI low to CI high) is the range the true win rate lies in with "
@@ -206,6 +208,8 @@ class _Sheet:
             kw["height_cm"] = max(7.5, 0.65 * n + 2.5)  # room for every category label
         chart = Chart(row=t.row, col=t.last_col + 2, source=t.name, first=first, count=n, **kw)
         self.spec.blocks.append(chart)
+        # what follows starts below the chart, however short the table beside it is
+        self.next_row = max(self.next_row, t.row + math.ceil(chart.height_cm / ROW_HEIGHT_CM) + 1)
         return chart
 
 
@@ -410,8 +414,6 @@ def _loss_sheet(a: Analysis) -> SheetSpec:
     s.chart_right_of(t, title="Loss reasons by share of lost amount", categories="Loss reason",
                      values=("Share of lost amount",), kind="barh", count=10,
                      y_title="Share of lost amount")
-    # leave room for the chart when the table is short
-    s.next_row = max(s.next_row, t.row + 18)
     s.table(a, "tblCompetitors")
     for name in _extras(a, "Loss Reasons"):
         s.table(a, name)
@@ -426,7 +428,6 @@ def _personas_sheet(a: Analysis) -> SheetSpec:
     s.freeze_at(t)
     s.chart_right_of(t, title="Top personas by lift", categories="Persona", values=("Lift",),
                      kind="barh", count=10, y_format="lift", y_title="Lift")
-    s.next_row = max(s.next_row, t.row + 18) if not t.frame.empty else s.next_row
     s.table(a, "tblCommittee")
     for name in _extras(a, "Personas"):
         s.table(a, name)

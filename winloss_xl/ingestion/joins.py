@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import InputError
 from ..quality import QualityLog
 from ..schema import CONTACT_COLUMNS, CONTACT_SYNONYMS, HEADER_SYNONYMS, Config, normalize_header
-from .mapping import header_fate, plan_columns
+from .mapping import ColumnPlan, header_fate, plan_columns
 from .readers import RawTable
 from .values import clean_text, parse_numbers
 
@@ -39,12 +39,8 @@ def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
     for check, count, detail in raw.notes:
         quality.add(pre + check, count, detail)
     plan = plan_columns(list(frame.columns), kind="accounts", overrides=None, label=raw.label)
-    key_col = plan.column("account_key")
-    if key_col is None:
-        raise InputError(
-            "no account key column in the accounts table", file=raw.label,
-            expected="a column named one of: " + ", ".join(HEADER_SYNONYMS["account_key"]),
-        )
+    key_col = _key_column(plan, "account_key", "no account key column in the accounts table",
+                          HEADER_SYNONYMS["account_key"], raw.label)
     if "account_key" not in deals:
         raise InputError(
             "accounts were given but the deals have no account column", file=raw.label,
@@ -110,17 +106,23 @@ def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
     return out
 
 
+def _key_column(plan: ColumnPlan, field: str, problem: str, accepted: tuple[str, ...],
+                label: str) -> str:
+    """The join-key column of an Accounts or Contacts table, or an InputError listing the names."""
+    column = plan.column(field)
+    if column is None:
+        raise InputError(problem, file=label,
+                         expected="a column named one of: " + ", ".join(accepted))
+    return column
+
+
 def contacts_from_table(raw: RawTable, config: Config, quality: QualityLog,
                         prefix: str = "Contacts: ") -> pd.DataFrame:
     """A contacts export (deal key, title, role, ...) -> canonical contact rows."""
     frame = raw.frame
     plan = plan_columns(list(frame.columns), kind="contacts", overrides=None, label=raw.label)
-    key_col = plan.column("deal_id")
-    if key_col is None:
-        raise InputError(
-            "no deal key column in the contacts table", file=raw.label,
-            expected="a column named one of: " + ", ".join(CONTACT_SYNONYMS["deal_id"]),
-        )
+    _key_column(plan, "deal_id", "no deal key column in the contacts table",
+                CONTACT_SYNONYMS["deal_id"], raw.label)
     if plan.column("title") is None and plan.column("role") is None:
         raise InputError(
             "no title or role column in the contacts table", file=raw.label,

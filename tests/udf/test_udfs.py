@@ -298,3 +298,44 @@ def test_content_index_is_exact_and_bounded() -> None:
     index.token([["y"]])
     assert len(index) == 2
     assert index.token([["Stage", "Amount"], ["Won", 1.0], ["Lost", Decimal("2.50")]]) != tok
+
+
+def test_gc_paused_restores_the_collector_after_nesting_and_errors() -> None:
+    import gc
+
+    from winloss_xl.excel.cache import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer user still holds it
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), gc_paused():
+        raise ZeroDivisionError
+    assert gc.isenabled()
+    gc.disable()  # a host that runs with the collector off keeps it off
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_formulas_parse_with_the_collector_paused(monkeypatch, maven_values) -> None:
+    import gc
+
+    seen = []
+    real = udfs._winrate_by
+
+    def spying(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(udfs, "_winrate_by", spying)
+    udfs.WINRATE_BY(maven_values, "Industry")
+    assert udfs.WINRATE_BY(maven_values, 42)[0][0].startswith(udfs.ERROR_PREFIX)
+    assert seen == [False, False]
+    assert gc.isenabled()

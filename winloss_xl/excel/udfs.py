@@ -38,7 +38,7 @@ from ..schema import (
     Config,
     normalize_header,
 )
-from .cache import ContentIndex, LRUCache, content_key
+from .cache import ContentIndex, LRUCache, content_key, gc_paused
 from .values import frame_rows, to_cell
 
 log = logging.getLogger("winloss_xl.udfs")
@@ -135,7 +135,8 @@ FORMULAS = (WINRATE, WINRATE_BY, DEAL_SUMMARY, LOSS_REASONS, PERSONAS, KEY_DRIVE
 def _safely(compute, scalar: bool = False) -> Any:
     """Run a formula; every failure becomes one ``#WINLOSS!`` text cell."""
     try:
-        return compute()
+        with gc_paused():
+            return compute()
     except InputError as exc:
         # the missing-header hint is given word for word (docs quote it)
         text = ERROR_PREFIX + (NO_HEADER if exc.problem == NO_HEADER else exc.message)

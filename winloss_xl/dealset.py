@@ -74,7 +74,13 @@ def empty_contacts() -> pd.DataFrame:
 
 
 def canonical_frame(deals: pd.DataFrame) -> pd.DataFrame:
-    """Add missing canonical columns (empty, right dtype) and put them first, in order."""
+    """Add missing canonical columns (empty, right dtype) and put them first, in order.
+
+    The result never shares changes with ``deals`` (pandas copy-on-write); a frame that is
+    complete and in order already is not copied cell by cell.
+    """
+    if list(deals.columns[:len(DEAL_COLUMNS)]) == list(DEAL_COLUMNS):
+        return deals.copy(deep=False)
     out = deals.copy()
     n = len(out)
     for col in DEAL_COLUMNS:

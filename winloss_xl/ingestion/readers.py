@@ -62,7 +62,7 @@ def read_source(source: Any, *, label: str, sheet: str | None, config: Config,
     if isinstance(source, (list, tuple)):
         if (source and isinstance(source[0], dict)) or (not source and what == "deals"):
             return _from_records(list(source), label, config)
-        rows = source if all(type(r) in (list, tuple) for r in source) else [
+        rows = source if set(map(type, source)) <= {list, tuple} else [
             r if isinstance(r, (list, tuple)) else [r] for r in source]  # a one-column range
         return _from_grid(list(rows), label, config)
     if isinstance(source, (str, Path)):
@@ -300,7 +300,8 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
             grid[empty] = None
     # dtype=object: keep cells as read (pandas 3 would otherwise convert text columns to its
     # slower Python-backed string dtype, which every parser then converts back)
-    frame = pd.DataFrame(grid, columns=range(width), index=pd.RangeIndex(len(body)), dtype=object)
+    frame = pd.DataFrame(grid, columns=range(width), index=pd.RangeIndex(len(body)), dtype=object,
+                         copy=False)  # the grid is ours: no second copy of every cell
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
     frame = _tidy_headers(frame, label)
     return RawTable(frame, label, title_rows=header_idx,

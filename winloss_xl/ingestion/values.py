@@ -130,6 +130,10 @@ def _clean_number_texts(texts: pd.Series, decimal_mark: str) -> tuple[pd.Series,
     return s, mult
 
 
+#: Cell types that become a float directly (None -> NaN); bool is read as 1/0 as elsewhere.
+_PLAIN_NUMBER_TYPES = frozenset({float, int, bool, decimal.Decimal, type(None)})
+
+
 def parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed:
     """Numbers from numbers or text (see :func:`_parse_numbers`); infinities are not values."""
     parsed = _parse_numbers(raw, decimal_hint=decimal_hint)
@@ -155,6 +159,11 @@ def _parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed
         return Parsed(pd.Series(np.nan, index=raw.index), int(raw.notna().sum()))
     if raw.dtype == object:
         # Cells that are numbers already (xlsx, xlwings) need no text rules.
+        if set(map(type, raw.to_numpy())) <= _PLAIN_NUMBER_TYPES:
+            try:
+                return Parsed(pd.Series(raw.to_numpy().astype("float64"), index=raw.index))
+            except OverflowError:  # an int beyond float range: the careful path below
+                pass
         direct = pd.to_numeric(raw, errors="coerce")
         if not (direct.isna() & raw.notna()).any():
             return Parsed(direct.astype("float64"))
@@ -205,7 +214,7 @@ def parse_scores(raw: pd.Series) -> Parsed:
     """
     has_percent = False
     if not ptypes.is_numeric_dtype(raw):
-        sample = raw.dropna().astype(str).head(2000)
+        sample = raw.dropna().head(2000).astype(str)
         has_percent = bool(sample.str.contains("%", regex=False).any())
     parsed = parse_numbers(raw)
     v = parsed.values
@@ -355,10 +364,16 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
     texts: list[str] = []
     num_pos: list[int] = []
     nums: list[float] = []
+    plain_pos: list[int] = []  # naive datetime / date cells (xlwings, calamine): one conversion
+    plain: list[dt.date] = []
     for i, v in enumerate(uniques):
         if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
             if not 1678 <= v.year <= 2261:
                 bad[i] = True
+                continue
+            if type(v) is dt.date or (type(v) is dt.datetime and v.tzinfo is None):
+                plain_pos.append(i)
+                plain.append(v)
                 continue
             ts = pd.Timestamp(v)
             out[i] = (ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts).to_datetime64()
@@ -379,6 +394,8 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
             texts.append(t)
         elif not is_blank_value(v):
             bad[i] = True
+    if plain_pos:
+        out[plain_pos] = np.array(plain, dtype="datetime64[us]")
     note = ""
     if num_pos:
         conv, num_note = _numbers_to_dates(np.asarray(nums))
@@ -486,8 +503,12 @@ def clean_text(raw: pd.Series) -> pd.Series:
     if ptypes.is_integer_dtype(raw.dtype) and not ptypes.is_bool_dtype(raw.dtype) \
             and not raw.hasnans:
         return pd.Series(raw.astype(str).to_numpy(dtype=object), index=raw.index, dtype=object)
-    if ptypes.is_string_dtype(raw.dtype) and raw.dtype != object and _mostly_unique(raw):
-        out = _clean_strings(raw.fillna("").tolist() if raw.hasnans else raw.tolist())
+    if ptypes.is_string_dtype(raw.dtype) and _mostly_unique(raw):
+        # IDs and names: nearly every value distinct, so factorising first only costs time
+        values = raw.tolist()
+        if raw.dtype != object and raw.hasnans:
+            values = raw.fillna("").tolist()
+        out = _clean_strings(values)
         return pd.Series(out, index=raw.index, dtype=object)
     codes, uniques = _factorize(raw)
     if len(uniques) > 2000:

@@ -42,7 +42,15 @@ from .joins import contacts_from_table, inline_contacts, join_accounts, looks_li
 from .mapping import header_fate, plan_columns
 from .outcome import BLANK, DELETED, DROPPED, UNKNOWN, OutcomeWords, classify_column, combine_flags
 from .readers import RawTable, read_source
-from .values import cell_text, clean_text, parse_bools, parse_dates, parse_numbers, parse_scores
+from .values import (
+    clean_text,
+    distinct_texts,
+    parse_bools,
+    parse_dates,
+    parse_numbers,
+    parse_scores,
+    spread_texts,
+)
 
 log = logging.getLogger("winloss_xl.ingest")
 
@@ -327,13 +335,15 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     extras: list[str] = []
     extra_values: dict[str, pd.Series] = {}
     for col in plan.unmapped:
-        fate = header_fate(col) or _value_fate(frame[col], config)
+        fate, text = header_fate(col), None
+        if not fate:
+            fate, text = _value_fate(frame[col], config)
         if fate == "extra dimension" and len(extras) >= MAX_EXTRA_DIMENSIONS:
             fate = f"ignored: more than {MAX_EXTRA_DIMENSIONS} extra dimensions"
         plan.fates[col] = fate
         if fate == "extra dimension":
             target = col if col not in DEAL_COLUMNS else f"{col} (source)"
-            extra_values[target] = clean_text(frame[col])
+            extra_values[target] = clean_text(frame[col]) if text is None else text
             extras.append(target)
     if extra_values:
         deals = pd.concat([deals, pd.DataFrame(extra_values, index=deals.index)], axis=1)
@@ -414,41 +424,39 @@ def _record_parse(quality: QualityLog, col: str, bad: int, expected: str) -> Non
         quality.add("Unparseable values", bad, f"'{col}': not {expected}; left empty")
 
 
-def _value_fate(raw: pd.Series, config: Config) -> str:
-    """Fate of an unmapped column decided by its values (worked on its distinct values)."""
+def _value_fate(raw: pd.Series, config: Config) -> tuple[str, pd.Series | None]:
+    """Fate of an unmapped column decided by its distinct values, and its category text
+    when that was worked out on the way (so an extra dimension is not read twice)."""
     if ptypes.is_bool_dtype(raw):
-        return "extra dimension"
+        return "extra dimension", None
     if ptypes.is_numeric_dtype(raw):
-        return "ignored: empty" if raw.isna().all() else "ignored: number (not a known field)"
+        return ("ignored: empty" if raw.isna().all() else "ignored: number (not a known field)",
+                None)
     if ptypes.is_datetime64_any_dtype(raw):
-        return "ignored: date"
-    try:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    except TypeError:  # unhashable cells
-        codes, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
-    texts = [cell_text(u) for u in uniques]
+        return "ignored: date", None
+    codes, uniques, texts = distinct_texts(raw)
     blank = np.array([t is None for t in texts] + [True], dtype=bool)
     nonblank = int((~blank[codes]).sum())
     filled = [(u, t) for u, t in zip(uniques, texts) if t is not None]
     if nonblank == 0 or not filled:
-        return "ignored: empty"
+        return "ignored: empty", None
     kinds = {type(u) for u, _ in filled[:500]}
     if all(issubclass(k, (int, float, np.number)) and not issubclass(k, bool) for k in kinds):
-        return "ignored: number (not a known field)"
+        return "ignored: number (not a known field)", None
     if all(issubclass(k, pd.Timestamp) or k.__name__ in ("datetime", "date") for k in kinds):
-        return "ignored: date"
-    distinct_texts = {t for _, t in filled}
-    distinct = len(distinct_texts)
+        return "ignored: date", None
+    seen = {t for _, t in filled}
+    distinct = len(seen)
     if distinct == 1:
-        return "ignored: one value only"
+        return "ignored: one value only", None
     if distinct <= config.max_levels and distinct <= max(2, nonblank // 2):
-        return "extra dimension"
-    sample = list(distinct_texts)[:500]
+        return "extra dimension", spread_texts(codes, texts, raw.index)
+    sample = list(seen)[:500]
     if sum(map(len, sample)) / len(sample) > 30 or sum(" " in t for t in sample) > len(sample) / 2:
-        return "ignored: free text"
+        return "ignored: free text", None
     if distinct >= 0.9 * nonblank:
-        return "ignored: ID"
-    return f"ignored: too many values ({distinct:,})"
+        return "ignored: ID", None
+    return f"ignored: too many values ({distinct:,})", None
 
 
 def _alias_competitors(values: pd.Series, config: Config) -> pd.Series:

@@ -510,12 +510,27 @@ def clean_text(raw: pd.Series) -> pd.Series:
             values = raw.fillna("").tolist()
         out = _clean_strings(values)
         return pd.Series(out, index=raw.index, dtype=object)
+    codes, _uniques, texts = distinct_texts(raw)
+    return spread_texts(codes, texts, raw.index)
+
+
+def distinct_texts(raw: pd.Series) -> tuple[np.ndarray, list, np.ndarray]:
+    """(codes, distinct raw values, their category text): :func:`clean_text` before spreading.
+
+    For callers that look at a column's distinct values first and may then keep its text
+    (extra dimensions), so the column is factorised once.
+    """
     codes, uniques = _factorize(raw)
     if len(uniques) > 2000:
-        out = _clean_strings(uniques)
+        texts = _clean_strings(uniques)
     else:
-        out = np.array([_text_of(v) for v in uniques], dtype=object)
-    return _spread(codes, out, None, object, raw.index)
+        texts = np.array([_text_of(v) for v in uniques], dtype=object)
+    return codes, uniques, texts
+
+
+def spread_texts(codes: np.ndarray, texts: np.ndarray, index: pd.Index) -> pd.Series:
+    """The text column of :func:`distinct_texts`' codes (code -1 -> None)."""
+    return _spread(codes, texts, None, object, index)
 
 
 def distinct_count(raw: pd.Series) -> int:

@@ -99,7 +99,12 @@ class GroupMedian:
 
 
 def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
-    """One segment table per dimension, corrected together as one family."""
+    """One segment table per dimension, corrected together as one family.
+
+    All dimensions' segments are tested and corrected in one :func:`stats.segment_table`
+    call (every segment is compared with the rest of the same closed deals), then split
+    back per dimension.
+    """
     cfg = prep.config
     won = prep.won
     amount_known = ~np.isnan(prep.amount)
@@ -107,8 +112,11 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
     # outcome and "won with a known amount" in one small code: 0 lost, 1 won without, 3 won with amount
     status = won.astype("int64") + 2 * (won & amount_known)
     has_amount = bool((won & amount_known).any())
-    out: list[tuple[Dimension, pd.DataFrame]] = []
     median = GroupMedian(prep.cycle)
+    labels: list[object] = []
+    dim_labels: list[str] = []
+    sizes: list[int] = []
+    k_all, n_all, avg_all, wsum_all, med_all = [], [], [], [], []
     for dim in prep.dims:
         codes = dim.codes_with_missing()
         size = dim.size + 1
@@ -120,21 +128,29 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
             wsum = (np.bincount(codes, weights=won_amount, minlength=size) if has_amount
                     else np.zeros(size))
         wsum = np.where(np.isfinite(wsum), wsum, np.nan)
-        med = median(codes, size)
-        labels = [*dim.levels, NOT_RECORDED]
         keep = np.flatnonzero(n > 0)
-        table = stats.segment_table(
-            [labels[i] for i in keep], k[keep], n[keep], total_won=prep.total_won, total_n=prep.n,
-            min_deals=cfg.min_deals, fdr=cfg.fdr, confidence=cfg.confidence, correct=False)
-        table.insert(0, "Dimension", dim.label)
+        level_names = [*dim.levels, NOT_RECORDED]
+        labels += [level_names[i] for i in keep]
+        dim_labels += [dim.label] * len(keep)
+        sizes.append(len(keep))
+        k_all.append(k[keep])
+        n_all.append(n[keep])
         with np.errstate(divide="ignore", invalid="ignore"):
-            table["Avg won amount"] = np.where(wcnt[keep] > 0, wsum[keep] / wcnt[keep], np.nan)
-        table["Won amount"] = np.where(wcnt[keep] > 0, wsum[keep], np.nan)
-        table["Median cycle (days)"] = med[keep]
-        out.append((dim, table))
-    if out:
-        stats.correct_family([t for _, t in out], min_deals=cfg.min_deals, fdr=cfg.fdr)
-    return out
+            avg_all.append(np.where(wcnt[keep] > 0, wsum[keep] / wcnt[keep], np.nan))
+        wsum_all.append(np.where(wcnt[keep] > 0, wsum[keep], np.nan))
+        med_all.append(median(codes, size)[keep])
+    if not sizes:
+        return []
+    table = stats.segment_table(
+        labels, np.concatenate(k_all), np.concatenate(n_all), total_won=prep.total_won,
+        total_n=prep.n, min_deals=cfg.min_deals, fdr=cfg.fdr, confidence=cfg.confidence)
+    table.insert(0, "Dimension", dim_labels)
+    table["Avg won amount"] = np.concatenate(avg_all)
+    table["Won amount"] = np.concatenate(wsum_all)
+    table["Median cycle (days)"] = np.concatenate(med_all)
+    bounds = np.cumsum([0, *sizes])
+    return [(dim, table.iloc[a:b].reset_index(drop=True))
+            for dim, a, b in zip(prep.dims, bounds[:-1], bounds[1:])]
 
 
 def patterns_table(parts: list[tuple[Dimension, pd.DataFrame]]) -> pd.DataFrame:

@@ -278,13 +278,14 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
                          expected="a first row of column names such as Stage, Amount, Close Date")
     header = list(rows[header_idx])
     body = rows[header_idx + 1:]
-    width = max(len(header), max(map(len, body))) if body else len(header)
+    lengths = set(map(len, body))
+    width = max(len(header), max(lengths)) if body else len(header)
     if len(body) > config.max_rows:
         _too_big(label, len(body), config)
     if len(body) * width > config.max_cells:
         _too_big(label, len(body), config, cells=len(body) * width)
     header = header + [None] * (width - len(header))
-    if body and set(map(len, body)) != {width}:
+    if body and lengths != {width}:
         body = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width]
                 for r in body]
     grid = np.empty((len(body), width), dtype=object)

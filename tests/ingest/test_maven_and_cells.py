@@ -101,3 +101,38 @@ def test_cell_values_load_like_csv(tmp_path: Path) -> None:
                                   from_cells.reset_index(drop=True), check_dtype=False)
     assert from_cells["region"].tolist().count("NA") == 20  # North America is not a blank
     assert from_cells["qualification_score"].max() == 1.0
+
+
+def test_empty_text_cells_load_like_none_cells() -> None:
+    """calamine and xlwings give an empty cell as "": grids keep it, and every rule reads it
+    as blank, exactly as None (blank rows, footers, unnamed empty columns, parsers)."""
+    header = ["Opportunity ID", "Stage", "Amount", "Close Date", "Created Date", "Industry",
+              "Lead Source", None, "Champion Title", "Partner"]
+    body = []
+    for i in range(60):
+        body.append([f"OPP-{i}", "Closed Won" if i % 3 else "Closed Lost",
+                     None if i % 7 == 0 else float(1000 + i),
+                     None if i % 11 == 0 else dt.datetime(2024, 1 + i % 12, 1 + i % 27),
+                     dt.datetime(2023, 6, 1), None if i % 5 == 0 else ["Retail", "Tech"][i % 2],
+                     None if i % 4 == 0 else "Web", None,
+                     None if i % 2 else "VP Sales", None if i % 6 else ["A", "B"][i % 2]])
+    body.insert(10, [None] * len(header))  # a blank row inside the range
+    body.append([None, None, None, None, None, None, None, None, None, None])
+    body.append(["Total", None, 61000.0, None, None, None, None, None, None, None])  # a footer
+    body.append([None, None, "Confidential", None, None, None, None, None, None, None])
+
+    def grid(blank: object) -> list[list[object]]:
+        return [[blank if v is None else v for v in row] for row in [header, *body]]
+
+    with_none = load_deals(grid(None), name="Deals!A1:J65")
+    with_text = load_deals(grid(""), name="Deals!A1:J65")
+    pd.testing.assert_frame_equal(with_none.deals, with_text.deals)
+    pd.testing.assert_frame_equal(with_none.contacts, with_text.contacts)
+    assert with_none.quality.to_frame().equals(with_text.quality.to_frame())
+    assert with_none.quality.column_map == with_text.quality.column_map
+    checks = dict(zip(*[with_text.quality.to_frame()[c] for c in ("Check", "Count")]))
+    assert checks["Blank rows dropped"] == 2
+    assert checks["Footer rows dropped"] == 2
+    assert "Column 8" not in [src for src, _ in with_text.quality.column_map]  # unnamed, empty
+    assert with_text.deals["amount"].isna().sum() == 9
+    assert len(with_text.contacts) == 30

@@ -43,6 +43,7 @@ from .mapping import header_fate, plan_columns
 from .outcome import BLANK, DELETED, DROPPED, UNKNOWN, OutcomeWords, classify_column, combine_flags
 from .readers import RawTable, read_source
 from .values import (
+    blank_cells,
     clean_text,
     distinct_texts,
     parse_bools,
@@ -158,10 +159,12 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
 
     # A blank row has a blank outcome cell: test the other cells of those rows only.
     first_outcome = stage_col or won_col
-    candidates = frame.index[frame[first_outcome].isna().to_numpy()]
+    candidates = frame.index[blank_cells(frame[first_outcome]).to_numpy()]
     blank = pd.Series(False, index=frame.index)
     if len(candidates):
-        blank.loc[candidates] = frame.loc[candidates].isna().all(axis=1)
+        sub = frame.loc[candidates]
+        blank.loc[candidates] = np.logical_and.reduce(
+            [blank_cells(sub[c]).to_numpy() for c in sub.columns])
     if blank.any():
         quality.add("Blank rows dropped", int(blank.sum()), "rows with no value in any column")
 
@@ -414,7 +417,8 @@ def _all_columns(out: dict[str, pd.Series], index: pd.Index) -> dict[str, Any]:
 
 def _first_filled(row: tuple) -> object:
     for v in row:
-        if v is not None and not (isinstance(v, float) and v != v) and v is not pd.NA:
+        if v is not None and not (isinstance(v, float) and v != v) and v is not pd.NA \
+                and not (isinstance(v, str) and v == ""):
             return v
     return None
 

@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..schema import BLANK_CELL_TEXTS, Config, header_variants, normalize_header
 from .header import HEADER_SCAN_ROWS, find_header_row, known_headers
 from .mapping import is_key_header
-from .values import is_blank_value
+from .values import blank_cells, is_blank_value
 from .xlsx_extent import SheetExtent, sheet_extents
 
 log = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ def _tidy_headers(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     for i, col in enumerate(frame.columns):
         text = "" if col is None else str(col).strip()
         if text.startswith("Unnamed: ") or is_blank_value(text):
-            if frame.iloc[:, i].isna().all():
+            if blank_cells(frame.iloc[:, i]).all():
                 continue
             text = f"Column {i + 1}"
         base = text
@@ -296,11 +296,10 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
             for i, row in enumerate(body):
                 for j, cell in enumerate(row):
                     grid[i, j] = cell
-        empty = grid == ""  # calamine and xlwings show empty cells as ""
-        if empty.any():
-            grid[empty] = None
     # dtype=object: keep cells as read (pandas 3 would otherwise convert text columns to its
-    # slower Python-backed string dtype, which every parser then converts back)
+    # slower Python-backed string dtype, which every parser then converts back). Empty cells
+    # stay "" as calamine and xlwings give them: the parsers read "" as blank and row checks
+    # use values.blank_cells, so no pass over every cell is spent replacing them.
     frame = pd.DataFrame(grid, columns=range(width), index=pd.RangeIndex(len(body)), dtype=object,
                          copy=False)  # the grid is ours: no second copy of every cell
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]

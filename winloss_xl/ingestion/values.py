@@ -47,6 +47,19 @@ def is_blank_value(value: object) -> bool:
     return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
 
 
+def blank_cells(raw: pd.Series) -> pd.Series:
+    """True for cells with no value: None, NaN, NaT and empty text.
+
+    Empty text is how calamine and xlwings hand over an empty cell (or a formula that
+    returns ""); grids keep it as read, so row-level checks use this rather than isna().
+    Error texts such as ``#N/A`` are values here (the parsers treat them as blank).
+    """
+    missing = raw.isna()
+    if raw.dtype == object or isinstance(raw.dtype, pd.StringDtype):
+        missing |= raw.eq("").to_numpy(dtype=bool, na_value=False)
+    return missing
+
+
 def _factorize(raw: pd.Series) -> tuple[np.ndarray, list]:
     try:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)

@@ -288,14 +288,7 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
     if body and lengths != {width}:
         body = [r if len(r) == width else (list(r) + [None] * (width - len(r)))[:width]
                 for r in body]
-    grid = np.empty((len(body), width), dtype=object)
-    if body:
-        try:
-            grid[:] = body  # one C-level copy; cells stay Python objects
-        except ValueError:  # a cell holding a list: copy cell by cell
-            for i, row in enumerate(body):
-                for j, cell in enumerate(row):
-                    grid[i, j] = cell
+    grid = _object_grid(body, width)
     # dtype=object: keep cells as read (pandas 3 would otherwise convert text columns to its
     # slower Python-backed string dtype, which every parser then converts back). Empty cells
     # stay "" as calamine and xlwings give them: the parsers read "" as blank and row checks
@@ -306,6 +299,26 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
     frame = _tidy_headers(frame, label)
     return RawTable(frame, label, title_rows=header_idx,
                     data_row_offset=title_offset + header_idx + 2)
+
+
+def _object_grid(body: list, width: int) -> np.ndarray:
+    """The rows as a (rows x width) object array in one C-level copy; cells stay as read.
+
+    A cell holding a list or tuple would make numpy add a dimension (or refuse ragged
+    shapes): then the cells are copied one by one.
+    """
+    if body:
+        try:
+            grid = np.array(body, dtype=object)
+            if grid.shape == (len(body), width):
+                return grid
+        except ValueError:
+            pass
+    grid = np.empty((len(body), width), dtype=object)
+    for i, row in enumerate(body):
+        for j, cell in enumerate(row):
+            grid[i, j] = cell
+    return grid
 
 
 def _header_text(h: Any) -> str:

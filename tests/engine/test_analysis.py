@@ -393,3 +393,24 @@ def test_frequency_only_personas_are_stated_in_data_quality():
     result = analyze(DealSet.from_frame(deals, contacts=contacts))
     checks = " ".join(result.tables["tblDataQuality"]["Check"].astype(str)).lower()
     assert "frequenc" in checks
+
+
+def test_values_seen_only_on_open_deals_are_not_segments():
+    """Dimensions are coded over all deals and narrowed to the closed ones: a value that only
+    open deals carry is no level, and the codes match coding the closed deals alone."""
+    from winloss_xl.engine.prepare import prepare, text_codes
+
+    outcome = ["won", "lost"] * 20 + ["open"] * 6
+    industry = ["Retail", "Tech", "Health", None] * 10 + ["Mining"] * 3 + ["Retail"] * 3
+    region = ["EMEA"] * 40 + ["APAC"] * 6  # one closed value plus one open-only value
+    ds = DealSet.from_frame(pd.DataFrame({"outcome": outcome, "industry": industry,
+                                          "region": region}))
+    prep = prepare(ds, Config())
+    dim = prep.dim("industry")
+    assert dim.levels == ["Health", "Retail", "Tech"]
+    closed = ds.deals[ds.deals["outcome"] != "open"]["industry"]
+    want_codes, want_levels = text_codes(closed)
+    assert want_levels == dim.levels
+    np.testing.assert_array_equal(dim.codes, want_codes)
+    assert prep.dim("region") is None  # one value among closed deals: not compared
+    assert "Mining" not in analyze(ds).table("tblPatterns")["Segment"].tolist()

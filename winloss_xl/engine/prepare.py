@@ -81,6 +81,11 @@ class ClosedView:
     def __len__(self) -> int:
         return len(self._rows)
 
+    @property
+    def rows(self) -> np.ndarray:
+        """Positions of the closed deals among all deals."""
+        return self._rows
+
     def __getitem__(self, name: str) -> pd.Series:
         if name not in self._cache:
             self._cache[name] = self._deals[name].iloc[self._rows].reset_index(drop=True)
@@ -157,6 +162,16 @@ def text_codes(values: pd.Series, mapping: dict[str, str] | None = None) -> tupl
     return remap[codes], labels
 
 
+def _levels_in_use(codes: np.ndarray, levels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Drop the levels no code refers to (values seen only on open deals), keeping the order."""
+    used = np.bincount(codes[codes >= 0], minlength=len(levels)) > 0
+    if used.all():
+        return codes, levels
+    remap = np.full(len(levels) + 1, -1, dtype=codes.dtype)  # code -1 reads the last entry
+    remap[np.flatnonzero(used)] = np.arange(int(used.sum()))
+    return remap[codes], [lab for lab, keep in zip(levels, used) if keep]
+
+
 def prepare(dealset: DealSet, config: Config) -> Prepared:
     """Closed deals, outcome and amount arrays, and every usable dimension."""
     deals = dealset.deals
@@ -179,11 +194,12 @@ def prepare(dealset: DealSet, config: Config) -> Prepared:
     for name in (*DIMENSION_ORDER, *dealset.extra_dimensions):
         if name not in closed.columns or (name == "amount" and prep.amount_won_only):
             continue
-        col = closed[name]
         if name in NUMERIC_UNITS:
-            dim = _numeric_dimension(prep, name, col)
+            dim = _numeric_dimension(prep, name, closed[name])
         else:
-            codes, levels = text_codes(col, aliases if name == "competitor" else None)
+            # coded over all deals, then narrowed to the closed ones: no text column is copied
+            codes, levels = text_codes(deals[name], aliases if name == "competitor" else None)
+            codes, levels = _levels_in_use(codes[closed.rows], levels)
             dim = Dimension(name, field_label(name), codes, levels)
         if dim is None:
             continue

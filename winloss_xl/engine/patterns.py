@@ -116,7 +116,7 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
     labels: list[object] = []
     dim_labels: list[str] = []
     sizes: list[int] = []
-    k_all, n_all, avg_all, wsum_all, med_all = [], [], [], [], []
+    k_all, n_all, wcnt_all, wsum_all, med_all = [], [], [], [], []
     for dim in prep.dims:
         codes = dim.codes_with_missing()
         size = dim.size + 1
@@ -135,9 +135,8 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
         sizes.append(len(keep))
         k_all.append(k[keep])
         n_all.append(n[keep])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            avg_all.append(np.where(wcnt[keep] > 0, wsum[keep] / wcnt[keep], np.nan))
-        wsum_all.append(np.where(wcnt[keep] > 0, wsum[keep], np.nan))
+        wcnt_all.append(wcnt[keep])
+        wsum_all.append(wsum[keep])
         med_all.append(median(codes, size)[keep])
     if not sizes:
         return []
@@ -145,8 +144,10 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
         labels, np.concatenate(k_all), np.concatenate(n_all), total_won=prep.total_won,
         total_n=prep.n, min_deals=cfg.min_deals, fdr=cfg.fdr, confidence=cfg.confidence)
     table.insert(0, "Dimension", dim_labels)
-    table["Avg won amount"] = np.concatenate(avg_all)
-    table["Won amount"] = np.concatenate(wsum_all)
+    wcnt, wsum = np.concatenate(wcnt_all), np.concatenate(wsum_all)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["Avg won amount"] = np.where(wcnt > 0, wsum / wcnt, np.nan)
+    table["Won amount"] = np.where(wcnt > 0, wsum, np.nan)
     table["Median cycle (days)"] = np.concatenate(med_all)
     bounds = np.cumsum([0, *sizes])
     return [(dim, table.iloc[a:b].reset_index(drop=True))

@@ -3,6 +3,7 @@
 Excel recalculates every formula that reads a range whenever the range changes, and a
 sheet may hold many formulas over the same ``Deals!A1:P900``. Keying by a hash of the
 *values* (not by address) means: same values -> no re-parse; any edit -> a new key.
+:func:`gc_paused` keeps the garbage collector out of a formula's parse of a large range.
 """
 
 from __future__ import annotations

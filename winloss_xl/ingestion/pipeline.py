@@ -227,10 +227,10 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
     ids = ids_all
     if not keep.all():  # copying a million-row frame is worth avoiding
         frame, cls, nd, ids = frame.loc[keep], cls.loc[keep], nd.loc[keep], ids_all.loc[keep]
-    # Duplicates are counted once: the first row wins.
-    unique_ids = len(set(ids.to_numpy())) == len(ids)  # the usual case, cheaper than duplicated()
-    dup = pd.Series(False, index=ids.index) if unique_ids else ids.duplicated(keep="first")
-    if not unique_ids and dup.any():
+    # Duplicates are counted once: the first row wins. One set answers "any?" for the usual
+    # all-unique column more cheaply than duplicated().
+    if len(set(ids.to_numpy())) < len(ids):
+        dup = ids.duplicated(keep="first")
         quality.add("Duplicate deal IDs", int(dup.sum()),
                     f"'{id_col}' repeated; first row kept, later rows dropped")
         frame, cls, nd, ids = frame.loc[~dup], cls.loc[~dup], nd.loc[~dup], ids.loc[~dup]

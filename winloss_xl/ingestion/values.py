@@ -175,9 +175,10 @@ def _parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed
         return Parsed(pd.Series(np.nan, index=raw.index), int(raw.notna().sum()))
     if raw.dtype == object:
         # Cells that are numbers already (xlsx, xlwings) need no text rules.
-        if set(map(type, raw.to_numpy())) <= _PLAIN_NUMBER_TYPES:
+        cells = raw.to_numpy()
+        if set(map(type, cells)) <= _PLAIN_NUMBER_TYPES:
             try:
-                return Parsed(pd.Series(raw.to_numpy().astype("float64"), index=raw.index))
+                return Parsed(pd.Series(cells.astype("float64"), index=raw.index))
             except OverflowError:  # an int beyond float range: the careful path below
                 pass
         direct = pd.to_numeric(raw, errors="coerce")
@@ -524,10 +525,8 @@ def clean_text(raw: pd.Series) -> pd.Series:
         return pd.Series(raw.astype(str).to_numpy(dtype=object), index=raw.index, dtype=object)
     if ptypes.is_string_dtype(raw.dtype) and _mostly_unique(raw):
         # IDs and names: nearly every value distinct, so factorising first only costs time
-        values = raw.tolist()
-        if raw.dtype != object and raw.hasnans:
-            values = raw.fillna("").tolist()
-        out = _clean_strings(values)
+        texts = raw.fillna("") if raw.dtype != object and raw.hasnans else raw
+        out = _clean_strings(texts.tolist())
         return pd.Series(out, index=raw.index, dtype=object)
     codes, _uniques, texts = distinct_texts(raw)
     return spread_texts(codes, texts, raw.index)

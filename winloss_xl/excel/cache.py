@@ -53,9 +53,15 @@ def gc_paused() -> Iterator[None]:
     A 50,000-row range arrives as 50,000 fresh lists holding 900,000 cell objects, and
     parsing it allocates many more objects; with the collector on, each allocation burst
     sets off collections that walk the whole young heap again (a third of a cold formula's
-    time). The cells and the parse build no reference cycles, so nothing is lost by
-    collecting once afterwards. Nested and concurrent users are counted: the collector is
-    switched back on (if it was on) when the last one leaves, also on an exception.
+    time). The cells and the parse build no reference cycles, so nothing is lost by not
+    collecting during it.
+
+    What survives the formula (the cached snapshot of the range: 50,000 lists) would still
+    be walked by the next young collection, then by the middle one, before it settles in
+    the oldest generation it is bound for. :func:`_promote_survivors` moves it there at
+    once, in constant time, which saves a cold formula some 30 ms. Nested and concurrent
+    users are counted: the collector is switched back on (if it was on) when the last one
+    leaves, also on an exception.
     """
     global _GC_HOLDERS, _GC_WAS_ENABLED
     with _GC_LOCK:
@@ -69,7 +75,21 @@ def gc_paused() -> Iterator[None]:
         with _GC_LOCK:
             _GC_HOLDERS -= 1
             if _GC_HOLDERS == 0 and _GC_WAS_ENABLED:
+                _promote_survivors()
                 gc.enable()
+
+
+def _promote_survivors() -> None:
+    """Move every object the collector tracks into its oldest generation, in O(1).
+
+    ``gc.freeze()`` then ``gc.unfreeze()`` merges the generation lists without walking
+    them. Reference cycles among the moved objects are still found, by the next full
+    collection. Skipped when the host has frozen objects of its own (``gc.freeze`` in a
+    pre-fork server), whose choice an unfreeze would undo.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 class LRUCache:

@@ -16,6 +16,7 @@ import json
 import logging
 import zipfile
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -302,23 +303,14 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
 
 
 def _object_grid(body: list, width: int) -> np.ndarray:
-    """The rows as a (rows x width) object array in one C-level copy; cells stay as read.
+    """The rows (each ``width`` cells long) as a (rows x width) object array; cells stay as read.
 
-    A cell holding a list or tuple would make numpy add a dimension (or refuse ragged
-    shapes): then the cells are copied one by one.
+    One C-level pass in row order: ``np.fromiter`` stores each cell as it comes, without
+    ``np.array``'s search for nested sequences (twice as fast), and a cell holding a list
+    stays one cell.
     """
-    if body:
-        try:
-            grid = np.array(body, dtype=object)
-            if grid.shape == (len(body), width):
-                return grid
-        except ValueError:
-            pass
-    grid = np.empty((len(body), width), dtype=object)
-    for i, row in enumerate(body):
-        for j, cell in enumerate(row):
-            grid[i, j] = cell
-    return grid
+    cells = chain.from_iterable(body)
+    return np.fromiter(cells, dtype=object, count=len(body) * width).reshape(len(body), width)
 
 
 def _header_text(h: Any) -> str:

@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     with gc_paused():
         t_load, c_load, ds = timed(lambda: load_deals(batch, name="deals range"))
         t_prep, c_prep, prep = timed(lambda: prepare(ds, Config()))
-        t_pat, c_pat, _ = timed(lambda: patterns.patterns_table(patterns.pattern_tables(prep)))
+        t_pat, c_pat, _ = timed(lambda: patterns.patterns_table(prep))
     print(f"  cold split (wall / CPU): load_deals {t_load:.3f} / {c_load:.3f} s, prepare "
           f"{t_prep:.3f} / {c_prep:.3f} s, pattern statistics {t_pat:.3f} / {c_pat:.3f} s")
     return 0

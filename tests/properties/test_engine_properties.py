@@ -103,8 +103,7 @@ def test_engine_invariants(frame):
         return
     lost = int((frame["outcome"] == "lost").sum())
     check_summary(summary.summary_table(prep), frame)
-    parts = patterns.pattern_tables(prep) if prep.n else []
-    check_patterns(patterns.patterns_table(parts), prep.n)
+    check_patterns(patterns.patterns_table(prep), prep.n)
     tables, _notes = losses.loss_tables(prep)
     check_losses(tables["tblLossReasons"], lost)
 

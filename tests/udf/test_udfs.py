@@ -192,7 +192,7 @@ def test_unexpected_error_is_a_short_message(monkeypatch, maven_values) -> None:
     def boom(*_a, **_k):
         raise ZeroDivisionError("secret account name")
 
-    monkeypatch.setattr(patterns, "pattern_tables", boom)
+    monkeypatch.setattr(patterns, "patterns_table", boom)
     out = udfs.WINRATE_BY(maven_values, "Industry")
     assert out == [["#WINLOSS! unexpected problem (ZeroDivisionError). Check that the range is a "
                     "deals export with its header row."]]

@@ -134,8 +134,8 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
         notes["tblSummary"] = "There are no closed (won or lost) deals, so no rates can be computed."
 
     # patterns, drivers, owners
-    parts = patterns.pattern_tables(prep) if prep.n else []
-    tables["tblPatterns"] = patterns.patterns_table(parts)
+    tables["tblPatterns"] = patterns.patterns_table(prep)
+    parts = patterns.by_dimension(prep, tables["tblPatterns"])
     if not parts:
         notes["tblPatterns"] = ("No dimension with at least two recorded values was found among the "
                                 "closed deals, so there are no segments to compare.")

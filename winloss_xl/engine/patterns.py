@@ -98,13 +98,14 @@ class GroupMedian:
         return out
 
 
-def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
-    """One segment table per dimension, corrected together as one family.
+def patterns_table(prep: Prepared) -> pd.DataFrame:
+    """tblPatterns: every dimension's segments, tested and corrected together as one family.
 
-    All dimensions' segments are tested and corrected in one :func:`stats.segment_table`
-    call (every segment is compared with the rest of the same closed deals), then split
-    back per dimension.
+    All segments go through one :func:`stats.segment_table` call (every segment is compared
+    with the rest of the same closed deals); rows follow the dimension order of ``prep``.
     """
+    if not prep.n or not prep.dims:
+        return empty(PATTERN_COLUMNS)
     cfg = prep.config
     won = prep.won
     amount_known = ~np.isnan(prep.amount)
@@ -115,7 +116,6 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
     median = GroupMedian(prep.cycle)
     labels: list[object] = []
     dim_labels: list[str] = []
-    sizes: list[int] = []
     k_all, n_all, wcnt_all, wsum_all, med_all = [], [], [], [], []
     for dim in prep.dims:
         codes = dim.codes_with_missing()
@@ -132,14 +132,11 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
         level_names = [*dim.levels, NOT_RECORDED]
         labels += [level_names[i] for i in keep]
         dim_labels += [dim.label] * len(keep)
-        sizes.append(len(keep))
         k_all.append(k[keep])
         n_all.append(n[keep])
         wcnt_all.append(wcnt[keep])
         wsum_all.append(wsum[keep])
         med_all.append(median(codes, size)[keep])
-    if not sizes:
-        return []
     table = stats.segment_table(
         labels, np.concatenate(k_all), np.concatenate(n_all), total_won=prep.total_won,
         total_n=prep.n, min_deals=cfg.min_deals, fdr=cfg.fdr, confidence=cfg.confidence)
@@ -149,17 +146,14 @@ def pattern_tables(prep: Prepared) -> list[tuple[Dimension, pd.DataFrame]]:
         table["Avg won amount"] = np.where(wcnt > 0, wsum / wcnt, np.nan)
     table["Won amount"] = np.where(wcnt > 0, wsum, np.nan)
     table["Median cycle (days)"] = np.concatenate(med_all)
-    bounds = np.cumsum([0, *sizes])
-    return [(dim, table.iloc[a:b].reset_index(drop=True))
-            for dim, a, b in zip(prep.dims, bounds[:-1], bounds[1:])]
-
-
-def patterns_table(parts: list[tuple[Dimension, pd.DataFrame]]) -> pd.DataFrame:
-    """tblPatterns: the per-dimension tables stacked in dimension order."""
-    if not parts:
-        return empty(PATTERN_COLUMNS)
-    table = pd.concat([t for _, t in parts], ignore_index=True)
     return table[PATTERN_COLUMNS]
+
+
+def by_dimension(prep: Prepared, table: pd.DataFrame) -> list[tuple[Dimension, pd.DataFrame]]:
+    """tblPatterns split into each dimension's rows (renumbered from 0), in dimension order."""
+    rows = table.groupby("Dimension", sort=False).indices
+    return [(dim, table.iloc[rows[dim.label]].reset_index(drop=True))
+            for dim in prep.dims if dim.label in rows]
 
 
 def drivers_table(prep: Prepared) -> tuple[pd.DataFrame, int]:

@@ -249,7 +249,7 @@ def _patterns(key: Any, dealset: Any, cfg: Config) -> pd.DataFrame:
 
     def compute() -> pd.DataFrame:
         prep = _prepared(key, dealset, cfg)
-        return patterns.patterns_table(patterns.pattern_tables(prep) if prep.n else [])
+        return patterns.patterns_table(prep)
 
     return _PATTERNS.get_or_compute((key, repr(cfg)), compute)
 

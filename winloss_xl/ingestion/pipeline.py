@@ -157,9 +157,18 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
         gen = pd.Series([f"row-{i + 1}" for i in range(len(frame))], index=frame.index, dtype=object)
         ids_all = ids_all.where(~missing_id, gen)
 
-    # A blank row has a blank outcome cell: test the other cells of those rows only.
-    first_outcome = stage_col or won_col
-    candidates = frame.index[blank_cells(frame[first_outcome]).to_numpy()]
+    words = OutcomeWords.from_config(config)
+    stage_cls = nd = None
+    if stage_col is not None:
+        stage_cls, nd = classify_column(frame[stage_col], words)
+
+    # A blank row has a blank outcome cell: test the other cells of those rows only. The
+    # stage's blank class (empty cells and error texts) holds every empty stage cell.
+    if stage_cls is not None:
+        maybe_blank = (stage_cls == BLANK).to_numpy()
+    else:
+        maybe_blank = blank_cells(frame[won_col]).to_numpy()
+    candidates = frame.index[maybe_blank]
     blank = pd.Series(False, index=frame.index)
     if len(candidates):
         sub = frame.loc[candidates]
@@ -167,11 +176,6 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
             [blank_cells(sub[c]).to_numpy() for c in sub.columns])
     if blank.any():
         quality.add("Blank rows dropped", int(blank.sum()), "rows with no value in any column")
-
-    words = OutcomeWords.from_config(config)
-    stage_cls = nd = None
-    if stage_col is not None:
-        stage_cls, nd = classify_column(frame[stage_col], words)
     cls, nd = combine_flags(stage_cls, nd,
                             frame[won_col] if won_col else None,
                             frame[closed_col] if closed_col else None, frame.index)

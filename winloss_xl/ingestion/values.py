@@ -504,7 +504,7 @@ def _clean_strings(values: list) -> np.ndarray:
     joined = "\x00".join(stripped)
     if any(ch in joined for ch in ("  ", "\t", "\n", "\r", "\u00a0")):
         return np.array([_text_of(v) for v in values], dtype=object)
-    arr = np.array(stripped, dtype=object)
+    arr = np.fromiter(stripped, dtype=object, count=len(stripped))
     found = _BLANK_VARIANTS.intersection(stripped)
     if found:
         arr[pd.Series(arr).isin(list(found)).to_numpy()] = None

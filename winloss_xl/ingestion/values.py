@@ -148,6 +148,15 @@ def _clean_number_texts(texts: pd.Series, decimal_mark: str) -> tuple[pd.Series,
 
 #: Cell types that become a float directly (None -> NaN); bool is read as 1/0 as elsewhere.
 _PLAIN_NUMBER_TYPES = frozenset({float, int, bool, decimal.Decimal, type(None)})
+#: ``infer_dtype`` kinds (blanks skipped) of object columns holding no text: numbers only.
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "boolean",
+                           "empty"})
+
+
+def _holds_numbers_only(cells: np.ndarray) -> bool:
+    """True when every cell of an object array is a number, a bool or blank (no text)."""
+    kind = ptypes.infer_dtype(cells, skipna=True)  # one C pass; float + Decimal is "mixed"
+    return kind in _NUMBER_KINDS or (kind == "mixed" and set(map(type, cells)) <= _PLAIN_NUMBER_TYPES)
 
 
 def parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed:
@@ -176,10 +185,10 @@ def _parse_numbers(raw: pd.Series, *, decimal_hint: str | None = None) -> Parsed
     if raw.dtype == object:
         # Cells that are numbers already (xlsx, xlwings) need no text rules.
         cells = raw.to_numpy()
-        if set(map(type, cells)) <= _PLAIN_NUMBER_TYPES:
+        if _holds_numbers_only(cells):
             try:
                 return Parsed(pd.Series(cells.astype("float64"), index=raw.index))
-            except OverflowError:  # an int beyond float range: the careful path below
+            except (OverflowError, TypeError, ValueError):  # a huge int, NaT: the careful path
                 pass
         direct = pd.to_numeric(raw, errors="coerce")
         if not (direct.isna() & raw.notna()).any():
@@ -230,9 +239,10 @@ def parse_scores(raw: pd.Series) -> Parsed:
     chosen scale count as unparseable.
     """
     has_percent = False
-    if not ptypes.is_numeric_dtype(raw):
-        sample = raw.dropna().head(2000).astype(str)
-        has_percent = bool(sample.str.contains("%", regex=False).any())
+    if not ptypes.is_numeric_dtype(raw) and not (raw.dtype == object
+                                                 and _holds_numbers_only(raw.to_numpy())):
+        sample = raw.dropna().head(2000)
+        has_percent = any("%" in v for v in sample if isinstance(v, str))
     parsed = parse_numbers(raw)
     v = parsed.values
     valid = v.dropna()

@@ -201,3 +201,21 @@ def test_auc_p_matches_scipy_small_and_large():
     a, p = stats.auc_test(w, lo)
     assert p == pytest.approx(ref.pvalue, rel=1e-6)
     assert a == pytest.approx(ref.statistic / (len(w) * len(lo)))
+
+
+def test_fisher_vs_rest_fast_matches_scipy_on_large_segments_from_mode_to_far_tails():
+    # the tail sums grow their window until the rest is negligible: segments near the mode
+    # (long slow tails) and far out (p far below 1e-100) must both agree with scipy
+    rng = np.random.default_rng(23)
+    total, total_won = 50_000, 21_000
+    n = rng.integers(1, total, 120)
+    expected = n * total_won / total
+    spread = np.sqrt(np.maximum(expected * (1 - total_won / total), 1))
+    shift = rng.choice([0.0, 0.3, 1.0, 3.0, 8.0, 25.0], n.size) * rng.choice([-1, 1], n.size)
+    lo, hi = np.maximum(0, n - (total - total_won)), np.minimum(n, total_won)
+    k = np.clip(np.round(expected + shift * spread), lo, hi).astype(int)
+    ours = stats.fisher_vs_rest_fast(k, n, total_won, total)
+    ref = [st.fisher_exact([[a, m - a], [total_won - a, total - total_won - (m - a)]])[1]
+           for a, m in zip(k, n)]
+    np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-300)
+    assert (np.asarray(ref) < 1e-100).any() and (np.asarray(ref) > 0.5).any()

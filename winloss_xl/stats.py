@@ -268,32 +268,34 @@ def fisher_vs_rest_fast(won, n, total_won, total_n) -> np.ndarray:
         dist = _Hypergeom(big_n[idx], big_k[idx], m[idx])
         ks = k[idx]
         threshold = dist.logpmf(ks) + math.log1p(1e-7)
+        down, up = np.full(idx.size, -1), np.full(idx.size, 1)
         if side == "below":
             # observed in the left tail: smallest x in [mode, hi] with pmf <= observed
             x = _first_at_or_below(dist, threshold, mode[idx], hi[idx], increasing_side=False)
-            far = x <= hi[idx]
-            tail = np.zeros(idx.size)
-            tail[far] = dist.subset(far).sf(x[far] - 1)
-            p[idx] = dist.cdf(ks) + tail
+            p[idx] = dist.tail(ks, down) + dist.tail(x, up)  # P(X <= k) + P(X >= x)
         else:
             x = _first_at_or_below(dist, threshold, lo[idx], mode[idx], increasing_side=True)
-            far = x >= lo[idx]
-            tail = np.zeros(idx.size)
-            tail[far] = dist.subset(far).cdf(x[far])
-            p[idx] = dist.sf(ks - 1) + tail
+            p[idx] = dist.tail(ks, up) + dist.tail(x, down)  # P(X >= k) + P(X <= x)
     out[ok] = np.clip(p, 0.0, 1.0)
     return out
 
 
 class _Hypergeom:
-    """logpmf via log-gamma (vectorised, without scipy's per-call argument checks); cdf/sf from scipy."""
+    """Hypergeometric pmf and tail sums, vectorised over one distribution per segment.
+
+    ``logpmf`` uses log-gamma without scipy's per-call argument checks. ``tail`` sums a
+    tail exactly term by term from the pmf's ratio recurrence (scipy's cdf/sf evaluate
+    every term by prime factorisation, some 70 us per segment over 50,000 deals).
+    """
+
+    #: A tail sum stops once the terms left are below this share of it (double precision).
+    TAIL_TOLERANCE = 1e-17
 
     def __init__(self, population, successes, draws) -> None:
         self.big_n, self.big_k, self.m = population, successes, draws
         self._norm = _lnchoose(population, draws)
-
-    def subset(self, mask) -> _Hypergeom:
-        return _Hypergeom(self.big_n[mask], self.big_k[mask], self.m[mask])
+        self.lo = np.maximum(0, draws - (population - successes))
+        self.hi = np.minimum(draws, successes)
 
     def logpmf(self, x, mask=None):
         if mask is None:
@@ -302,11 +304,49 @@ class _Hypergeom:
             big_n, big_k, m, norm = self.big_n[mask], self.big_k[mask], self.m[mask], self._norm[mask]
         return _lnchoose(big_k, x) + _lnchoose(big_n - big_k, m - x) - norm
 
-    def cdf(self, x):
-        return _st.hypergeom.cdf(x, self.big_n, self.big_k, self.m)
+    def tail(self, start, step) -> np.ndarray:
+        """P(X <= start) where ``step`` is -1, P(X >= start) where it is +1, per segment.
 
-    def sf(self, x):
-        return _st.hypergeom.sf(x, self.big_n, self.big_k, self.m)
+        ``start`` must lie where the pmf falls in the ``step`` direction (the mode or beyond),
+        as the tails of a two-sided test do. Terms are pmf(start) times running products of
+        pmf(i + step) / pmf(i), summed in windows that grow until what is left of the tail is
+        provably negligible: the terms fall, so the rest is at most the last term times the
+        number of terms left.
+
+        >>> d = _Hypergeom(np.array([8]), np.array([4]), np.array([4]))
+        >>> [round(float(d.tail(np.array([1]), np.array([-1]))[0] * 70), 6)]  # (1 + 16) / 70
+        [17.0]
+        """
+        start = np.asarray(start, dtype="int64")
+        step = np.asarray(step, dtype="int64")
+        length = np.where(step < 0, start - self.lo + 1, self.hi - start + 1)
+        out = np.zeros(start.shape, dtype="float64")
+        todo = np.flatnonzero(length > 0)
+        if todo.size == 0:
+            return out
+        first = np.exp(self.logpmf(start[todo], todo))
+        width = 64
+        while todo.size:
+            s, d, n_left = start[todo], step[todo], length[todo]
+            big_n, big_k, m = self.big_n[todo], self.big_k[todo], self.m[todo]
+            w = int(min(width, n_left.max()))
+            t = np.arange(w)
+            i = (s[:, None] + d[:, None] * t[None, :]).astype("float64")
+            bk, bn, mm = big_k[:, None], big_n[:, None], m[:, None]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                ratio = np.where(d[:, None] < 0,
+                                 i * (bn - bk - mm + i) / ((bk - i + 1) * (mm - i + 1)),
+                                 (bk - i) * (mm - i) / ((i + 1) * (bn - bk - mm + i + 1)))
+                rel = np.ones((todo.size, w))
+                rel[:, 1:] = np.cumprod(ratio[:, :-1], axis=1)
+            rel = np.where(t[None, :] < n_left[:, None], rel, 0.0)
+            total = rel.sum(axis=1)
+            rest_bound = rel[:, -1] * np.maximum(n_left - w, 0)
+            done = (n_left <= w) | (rest_bound <= total * self.TAIL_TOLERANCE)
+            out[todo[done]] = total[done] * first[done]
+            todo, first = todo[~done], first[~done]
+            width *= 4
+        return out
 
 
 def _lnchoose(n, k):

@@ -344,15 +344,20 @@ def test_formulas_parse_with_the_collector_paused(monkeypatch, maven_values) -> 
 def test_gc_paused_moves_survivors_to_the_oldest_generation_and_leaves_host_freezes() -> None:
     import gc
 
-    from winloss_xl.excel.cache import gc_paused
+    from winloss_xl.excel.cache import PROMOTE_AT, gc_paused
 
     gc.collect()
     with gc_paused():
-        kept = [[i] for i in range(5000)]  # what a formula leaves behind (its cached snapshot)
+        kept = [[i] for i in range(2 * PROMOTE_AT)]  # a cold formula's cached range snapshot
     assert gc.get_count()[0] < 1000  # not waiting in the young generation to be walked
     young = {id(o) for o in gc.get_objects(generation=0)}
     assert not any(id(row) in young for row in kept)
     assert any(o is kept for o in gc.get_objects(generation=2))
+
+    gc.collect()
+    with gc_paused():
+        few = [[i] for i in range(100)]  # a warm formula: left to the usual young collection
+    assert any(o is few for o in gc.get_objects(generation=0))
 
     class Marker:  # a host's frozen object must stay frozen
         pass
@@ -362,7 +367,7 @@ def test_gc_paused_moves_survivors_to_the_oldest_generation_and_leaves_host_free
     try:
         frozen = gc.get_freeze_count()
         with gc_paused():
-            more = [[i] for i in range(100)]
+            more = [[i] for i in range(2 * PROMOTE_AT)]
         assert gc.get_freeze_count() == frozen
         assert not any(o is marker for g in range(3) for o in gc.get_objects(generation=g))
         del more

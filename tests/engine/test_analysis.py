@@ -414,3 +414,24 @@ def test_values_seen_only_on_open_deals_are_not_segments():
     np.testing.assert_array_equal(dim.codes, want_codes)
     assert prep.dim("region") is None  # one value among closed deals: not compared
     assert "Mining" not in analyze(ds).table("tblPatterns")["Segment"].tolist()
+
+
+def test_patterns_split_per_dimension_by_position_even_with_equal_labels() -> None:
+    from dataclasses import replace
+
+    from winloss_xl.demo_data import demo_dealset
+    from winloss_xl.engine import patterns
+    from winloss_xl.engine.prepare import NOT_RECORDED, prepare
+    from winloss_xl.schema import Config
+
+    prep = prepare(demo_dealset(), Config())
+    first, second = prep.dims[0], prep.dims[1]
+    prep.dims[1] = replace(second, label=first.label)  # two dimensions, one label
+    table = patterns.patterns_table(prep)
+    parts = patterns.by_dimension(prep, table)
+    assert [d for d, _ in parts] == prep.dims
+    assert sum(len(t) for _, t in parts) == len(table)
+    assert list(parts[1][1]["Segment"]) == [
+        lab for lab, n in zip([*second.levels, NOT_RECORDED],
+                              np.bincount(second.codes_with_missing(), minlength=second.size + 1))
+        if n > 0]

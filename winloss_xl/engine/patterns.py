@@ -150,10 +150,18 @@ def patterns_table(prep: Prepared) -> pd.DataFrame:
 
 
 def by_dimension(prep: Prepared, table: pd.DataFrame) -> list[tuple[Dimension, pd.DataFrame]]:
-    """tblPatterns split into each dimension's rows (renumbered from 0), in dimension order."""
-    rows = table.groupby("Dimension", sort=False).indices
-    return [(dim, table.iloc[rows[dim.label]].reset_index(drop=True))
-            for dim in prep.dims if dim.label in rows]
+    """:func:`patterns_table`'s rows split per dimension (renumbered from 0), in dimension order.
+
+    Split by position, as the table was built: each dimension has one row per level (and
+    "not recorded") that holds closed deals, so two dimensions with the same label stay apart.
+    """
+    if table.empty:
+        return []
+    sizes = [int(np.count_nonzero(np.bincount(d.codes_with_missing(), minlength=d.size + 1)))
+             for d in prep.dims]
+    bounds = np.cumsum([0, *sizes])
+    return [(dim, table.iloc[a:b].reset_index(drop=True))
+            for dim, a, b in zip(prep.dims, bounds[:-1], bounds[1:])]
 
 
 def drivers_table(prep: Prepared) -> tuple[pd.DataFrame, int]:

@@ -60,9 +60,10 @@ def gc_paused() -> Iterator[None]:
     be walked by the next young collection, then by the middle one, before it settles in
     the oldest generation it is bound for. :func:`_promote_survivors` moves it there at
     once, in constant time, which saves a cold formula some 30 ms; runs that leave fewer
-    than :data:`PROMOTE_AT` young objects are left to the usual young collection. Nested and concurrent
-    users are counted: the collector is switched back on (if it was on) when the last one
-    leaves, also on an exception.
+    than :data:`PROMOTE_AT` young objects are left to the usual young collection.
+
+    Nested and concurrent users are counted: the collector is switched back on (if it was
+    on) when the last one leaves, also on an exception.
     """
     global _GC_HOLDERS, _GC_WAS_ENABLED
     with _GC_LOCK:

@@ -176,13 +176,14 @@ def prepare(dealset: DealSet, config: Config) -> Prepared:
     """Closed deals, outcome and amount arrays, and every usable dimension."""
     deals = dealset.deals
     outcome = deals["outcome"].to_numpy(dtype=object)
-    closed = ClosedView(deals, outcome != OUTCOME_OPEN)
-    won = (closed["outcome"] == OUTCOME_WON).to_numpy(dtype=bool)
+    is_open = outcome == OUTCOME_OPEN
+    closed = ClosedView(deals, ~is_open)
+    won = outcome[closed.rows] == OUTCOME_WON
     amount = finite_values(closed["amount"])
     cycle = finite_values(closed["sales_cycle_days"])
     nd = closed["no_decision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~won
     prep = Prepared(closed, won, amount, cycle, nd, [], config,
-                    open_count=int((outcome == OUTCOME_OPEN).sum()))
+                    open_count=int(is_open.sum()))
     prep.amount_won_only = amount_records_won_value_only(amount, won)
     if prep.amount_won_only:
         prep.quality.append((

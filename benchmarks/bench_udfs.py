@@ -5,13 +5,15 @@ err_to_str=True): a header row, then text, floats, some ``Decimal`` amounts
 (currency cells), datetimes with some serial-float dates, bools, ``None``
 blanks and ``#N/A`` error text. It is built from the synthetic demo deals.
 
+Every call gets the values as *new* Python objects (strings, floats, datetimes,
+Decimals), as Excel converts the range afresh on every call.
+
 - **cold**: the formula's caches are empty (the range was just edited): the
   values go through ``load_deals`` and the engine's pattern statistics. Modules
   are imported before timing (Excel's Python process stays alive between
   recalculations).
-- **warm**: the same values again, as *new* Python objects (Excel converts the
-  range afresh on every call), so the content lookup compares fresh strings;
-  the parse and the statistics come from the cache.
+- **warm**: the same content again, so the content lookup compares fresh
+  objects; the parse and the statistics come from the cache.
 
 Targets: cold <= 0.5 s, warm <= 0.05 s of Python time. Prints wall and CPU
 time (median of ``--repeat`` runs), the load average and the pass/fail of each.
@@ -71,8 +73,24 @@ def excel_range(rows: int, seed: int = 1) -> list[list[Any]]:
 
 
 def fresh_copy(rows: list[list[Any]]) -> list[list[Any]]:
-    """New objects with the same content (new str objects: no cached hashes)."""
-    return [[(v + "\0")[:-1] if isinstance(v, str) else v for v in row] for row in rows]
+    """The same content as new objects, as Excel converts a range on every call.
+
+    New strings (no cached hashes), floats, datetimes and Decimals; bools and None are
+    singletons in Python anyway.
+    """
+    def fresh(v: Any) -> Any:
+        kind = type(v)
+        if kind is str:
+            return (v + "\0")[:-1]
+        if kind is float:
+            return v * 1.0  # a new float; -0.0 and NaN keep their value
+        if kind is dt.datetime:
+            return v.replace()
+        if kind is Decimal:
+            return Decimal(str(v))
+        return v
+
+    return [[fresh(v) for v in row] for row in rows]
 
 
 def timed(fn) -> tuple[float, float, Any]:

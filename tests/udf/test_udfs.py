@@ -300,6 +300,46 @@ def test_content_index_is_exact_and_bounded() -> None:
     assert index.token([["Stage", "Amount"], ["Won", 1.0], ["Lost", Decimal("2.50")]]) != tok
 
 
+def test_content_keys_of_odd_shapes_tuple_rows_and_unhashable_cells(bundled) -> None:
+    from winloss_xl.excel.cache import ContentIndex
+
+    index = ContentIndex(4)
+    assert index.find([["a", ["nested"]], ["b", 1.0]]) is None  # unhashable cell in a sampled row
+    assert index.add([["a", ["nested"]], ["b", 1.0]]) is None
+    assert len(index) == 0
+    rows = [["Stage", "Amount"], ["Won", 1.0]]
+    tok = index.add(rows)
+    assert index.find([("Stage", "Amount"), ("Won", 1.0)]) is None  # tuples never equal the lists
+    assert index.find([["Stage", "Amount"], ["Won", 1.0]]) == tok
+    assert index.find([["Stage", "Amount"], 5, ["Won", 1.0]]) is None  # a scalar where a row goes
+
+    # through the formula: tuple rows (a VBA caller) are keyed by a hash and still cached
+    values = bundled[0]
+    as_tuples = [tuple(r) for r in values]
+    assert udfs._token(as_tuples) == udfs._token([tuple(r) for r in values])
+    assert udfs._token(as_tuples) != udfs._token(values)
+    mixed = [values[0], 5, *values[1:]]  # read as a one-cell row without an outcome, dropped
+    assert udfs.WINRATE_BY(mixed, "Industry") == udfs.WINRATE_BY(values, "Industry")
+
+
+def test_warm_lookup_skips_the_row_type_pass(monkeypatch, bundled) -> None:
+    values = bundled[0]
+    first = udfs._token(values)
+    checked = []
+    real_map = map
+
+    def spying_map(fn, *its):
+        if fn is type:
+            checked.append(True)
+        return real_map(fn, *its)
+
+    monkeypatch.setattr("builtins.map", spying_map)
+    assert udfs._token([list(r) for r in values]) == first  # a hit: no pass over row types
+    assert not checked
+    udfs._token([[*r, ""] for r in values])  # a miss: rows checked before they are indexed
+    assert checked
+
+
 def test_gc_paused_restores_the_collector_after_nesting_and_errors() -> None:
     import gc
 

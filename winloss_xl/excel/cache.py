@@ -152,14 +152,32 @@ class ContentIndex:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _probe(rows: list[list[Any]]) -> Hashable:
+    def _probe(rows: list[list[Any]]) -> Hashable | None:
+        """Shape and a hash of three sampled rows; None when they are not rows of hashable cells."""
         n = len(rows)
         picks = (rows[0], rows[n // 2], rows[-1]) if n else ()
-        return (n, tuple(map(len, picks)), hash(tuple(chain.from_iterable(picks))))
+        try:
+            return (n, tuple(map(len, picks)), hash(tuple(chain.from_iterable(picks))))
+        except TypeError:
+            return None
 
-    def token(self, rows: list[list[Any]]) -> int:
-        """The token of this content (an existing one when an equal content was seen)."""
+    def token(self, rows: list[list[Any]]) -> int | None:
+        """The token of this content (an existing one when an equal content was seen).
+
+        None when the content cannot be indexed (see :meth:`add`).
+        """
+        found = self.find(rows)
+        return found if found is not None else self.add(rows)
+
+    def find(self, rows: list[list[Any]]) -> int | None:
+        """The token of an equal content seen before, or None.
+
+        A hit means every row equals a cached list, so the rows are lists: callers can leave
+        checking the row types to a miss.
+        """
         probe = self._probe(rows)
+        if probe is None:
+            return None
         with self._lock:
             candidates = [(t, snap) for t, (p, snap) in self._entries.items() if p == probe]
         for tok, snap in candidates:
@@ -168,6 +186,16 @@ class ContentIndex:
                     if tok in self._entries:
                         self._entries.move_to_end(tok)
                 return tok
+        return None
+
+    def add(self, rows: list[list[Any]]) -> int | None:
+        """A new token for this content, remembered with a copy of the rows.
+
+        None (nothing remembered) when the sampled rows hold unhashable cells.
+        """
+        probe = self._probe(rows)
+        if probe is None:
+            return None
         snapshot = list(map(list, rows))
         with self._lock:
             self._next += 1

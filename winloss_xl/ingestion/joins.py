@@ -169,16 +169,19 @@ def looks_like_titles(values: pd.Series) -> bool:
 
 
 def inline_contacts(frame: pd.DataFrame, deal_ids: pd.Series,
-                    columns: list[tuple[str, str]]) -> pd.DataFrame:
+                    columns: list[tuple[str, str]]) -> tuple[pd.DataFrame, list[str]]:
     """Inline title columns ("Champion Title") -> one contact row per filled cell.
 
     A column whose values hold no job-title words (a "Champion" column of
-    people's names) is skipped: names never become contacts.
+    people's names) is skipped: names never become contacts. Returns the contact
+    rows and the skipped columns.
     """
     parts = []
+    skipped: list[str] = []
     for col, role in columns:
         titles = clean_text(frame[col])
         if not looks_like_titles(titles):
+            skipped.append(col)
             continue
         has = titles.notna()
         parts.append(pd.DataFrame({
@@ -186,5 +189,5 @@ def inline_contacts(frame: pd.DataFrame, deal_ids: pd.Series,
             "role": role, "department": None, "seniority": None,
         }))
     if not parts:
-        return pd.DataFrame(columns=list(CONTACT_COLUMNS))
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame(columns=list(CONTACT_COLUMNS)), skipped
+    return pd.concat(parts, ignore_index=True), skipped

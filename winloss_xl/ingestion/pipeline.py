@@ -38,7 +38,7 @@ from ..schema import (
     normalize_header,
 )
 from .header import is_footer_text
-from .joins import contacts_from_table, inline_contacts, join_accounts, looks_like_titles
+from .joins import contacts_from_table, inline_contacts, join_accounts
 from .mapping import header_fate, plan_columns
 from .outcome import BLANK, DELETED, DROPPED, UNKNOWN, OutcomeWords, classify_column, combine_flags
 from .readers import RawTable, read_source
@@ -370,10 +370,9 @@ def _build_deals(raw: RawTable, config: Config, quality: QualityLog
 
     inline = None
     if plan.inline_contacts:
-        named = [c for c, _ in plan.inline_contacts if not looks_like_titles(clean_text(frame[c]))]
+        inline, named = inline_contacts(frame, deals["deal_id"], plan.inline_contacts)
         for col in named:
             plan.fates[col] = "ignored: personal (names, not job titles)"
-        inline = inline_contacts(frame, deals["deal_id"], plan.inline_contacts)
     for col in raw.frame.columns:
         quality.map_column(col, plan.fates.get(col, "ignored"))
     counts = cls.value_counts()

@@ -239,8 +239,7 @@ def parse_scores(raw: pd.Series) -> Parsed:
     chosen scale count as unparseable.
     """
     has_percent = False
-    if not ptypes.is_numeric_dtype(raw) and not (raw.dtype == object
-                                                 and _holds_numbers_only(raw.to_numpy())):
+    if not ptypes.is_numeric_dtype(raw):
         sample = raw.dropna().head(2000)
         has_percent = any("%" in v for v in sample if isinstance(v, str))
     parsed = parse_numbers(raw)
@@ -480,11 +479,6 @@ def parse_bools(raw: pd.Series) -> Parsed:
 
 
 # ----------------------------------------------------------------------- text
-
-def cell_text(v: object) -> str | None:
-    """One cell as category text: trimmed, spaces collapsed; None for blanks and error cells."""
-    return _text_of(v)
-
 
 def _text_of(v: object) -> str | None:
     if is_blank_value(v):

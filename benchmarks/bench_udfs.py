@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     from winloss_xl.engine.prepare import prepare
     from winloss_xl.excel.cache import gc_paused
     from winloss_xl.ingest import load_deals
-    from winloss_xl.schema import Config
+    from winloss_xl.config import Config
 
     batch = fresh_copy(values)
     with gc_paused():

@@ -11,11 +11,11 @@ Public API:
 
 from __future__ import annotations
 
+from .config import Config
 from .dealset import DealSet
 from .engine import Analysis, analyze
 from .errors import InputError
 from .ingest import load_deals
-from .schema import Config
 
 __version__ = "0.1.0"
 

@@ -1,8 +1,28 @@
 """DealSet: the canonical deals, their contacts and the data-quality record, together.
 
 Ingestion produces a DealSet; the engine consumes one. It is plain data: no
-I/O, no Excel. See :mod:`winloss_xl.schema` for the columns of ``deals`` and
-``contacts``.
+I/O, no Excel. The columns of ``deals`` are the registry's in-frame fields
+(:data:`winloss_xl.fields.DEAL_COLUMNS`), then the extra dimensions:
+
+==================== =============== ==============================================
+column               dtype           meaning
+==================== =============== ==============================================
+deal_id              str             key; generated ``row-<n>`` when the export has none
+outcome              str             ``won`` / ``lost`` / ``open``
+no_decision          bool            a loss through no decision or disqualification
+amount               float           deal value (NaN when unknown)
+close_date           datetime64[ns]  NaT when unknown
+created_date         datetime64[ns]  NaT when unknown
+sales_cycle_days     float           given, or close - created; NaN when impossible
+industry ... competitor  str / None  categorical dimensions
+company_revenue      float           in currency units (25M -> 25_000_000)
+employees            float
+loss_reason          str / None      raw reason text as exported (cleaned of spaces)
+loss_reasons         object (tuple)  the reasons split on ``;`` ``|`` ``/`` newline
+qualification_score  float           normalised to 0..1
+lost_stage           str / None      stage at which a lost deal died, when exported
+account_key          str / None      join key to Accounts; never reported
+==================== =============== ==============================================
 """
 
 from __future__ import annotations
@@ -11,8 +31,20 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .fields import ATTRIBUTE, CONTACT_COLUMNS, DEAL_COLUMNS, OUTCOME_OPEN
 from .quality import QualityLog
-from .schema import CONTACT_COLUMNS, DEAL_COLUMNS, OUTCOME_OPEN
+
+#: Kinds of extra dimension: text levels, integer codes (levels in numeric order), or
+#: continuous numbers (readable quantile bands).
+TEXT, CODE, NUMBER = "text", "code", "number"
+
+
+@dataclass(frozen=True)
+class ExtraDimension:
+    """How the engine reads one extra dimension: its kind and role (attribute or process)."""
+
+    kind: str = TEXT
+    role: str = ATTRIBUTE
 
 
 @dataclass
@@ -20,11 +52,16 @@ class DealSet:
     """Canonical deals (open ones included), contacts without names, and what ingestion did.
 
     Attributes:
-        deals: one row per deal, columns ``schema.DEAL_COLUMNS`` then extra dimensions.
-        contacts: one row per contact on a deal, columns ``schema.CONTACT_COLUMNS``.
+        deals: one row per deal, columns ``fields.DEAL_COLUMNS`` then extra dimensions.
+        contacts: one row per contact on a deal, columns ``fields.CONTACT_COLUMNS``.
         quality: the data-quality record (Data Quality sheet).
         extra_dimensions: columns of ``deals`` that are extra dimensions (source headers).
         source: a short name for messages, e.g. the file name.
+        extra_info: kind and role of each extra dimension (text attribute when absent).
+        headers: source header -> deals column, for every column a user may name
+            (``--where``, ``--split-by``, formulas): fields and extra dimensions.
+        score_scale: the qualification score's own scale (1, 10 or 100).
+        currency: the export's currency code when one is known (e.g. "USD").
     """
 
     deals: pd.DataFrame
@@ -32,6 +69,14 @@ class DealSet:
     quality: QualityLog = field(default_factory=QualityLog)
     extra_dimensions: list[str] = field(default_factory=list)
     source: str = "deals"
+    extra_info: dict[str, ExtraDimension] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    score_scale: float = 1.0
+    currency: str | None = None
+
+    def extra(self, name: str) -> ExtraDimension:
+        """Kind and role of extra dimension ``name``."""
+        return self.extra_info.get(name, ExtraDimension())
 
     @property
     def closed(self) -> pd.DataFrame:
@@ -55,6 +100,7 @@ class DealSet:
         contacts: pd.DataFrame | None = None,
         extra_dimensions: list[str] | None = None,
         source: str = "deals",
+        extra_info: dict[str, ExtraDimension] | None = None,
     ) -> DealSet:
         """Wrap an already-canonical frame (tests, generators); missing columns are added empty.
 
@@ -65,7 +111,8 @@ class DealSet:
         frame = canonical_frame(deals)
         cont = empty_contacts() if contacts is None else contacts.reindex(
             columns=list(CONTACT_COLUMNS))
-        return cls(frame, cont, QualityLog(), list(extra_dimensions or []), source)
+        return cls(frame, cont, QualityLog(), list(extra_dimensions or []), source,
+                   dict(extra_info or {}))
 
 
 def empty_contacts() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Any CRM export in, one canonical deals table out (see schema.py for its columns).
+"""Any CRM export in, one canonical deals table out (see dealset.py for its columns).
 
 The work is split into small modules under :mod:`winloss_xl.ingestion`; this
 module is the stable public entry point the engine, the formulas and the
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import Config
 from .dealset import DealSet
 from .ingestion.pipeline import build_dealset
-from .schema import Config
 
 Source = str | Path | pd.DataFrame | list
 

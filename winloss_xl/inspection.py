@@ -15,13 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .config import OVERRIDABLE_FIELDS, Config, unknown_key_error
 from .dealset import DealSet
 from .errors import InputError
+from .fields import OUTCOME_LOST, OUTCOME_OPEN, OUTCOME_WON
 from .ingest import load_deals
-from .schema import DEAL_COLUMNS, HEADER_SYNONYMS, OUTCOME_LOST, OUTCOME_OPEN, OUTCOME_WON, Config
-
-#: Field names ``--column FIELD=HEADER`` accepts.
-OVERRIDABLE_FIELDS: tuple[str, ...] = tuple(dict.fromkeys([*DEAL_COLUMNS, *HEADER_SYNONYMS]))
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -36,8 +34,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
             raise InputError(f"--column '{item}' is not FIELD=HEADER", file="command line",
                              expected="e.g. --column outcome=\"Deal Phase\"")
         if fld not in OVERRIDABLE_FIELDS:
-            raise InputError(f"--column names an unknown field '{fld}'", file="command line",
-                             expected="one of: " + ", ".join(OVERRIDABLE_FIELDS))
+            raise unknown_key_error(fld, list(OVERRIDABLE_FIELDS), "command line", " in --column")
         overrides[fld] = header
     return config.merged(columns=overrides) if overrides else config
 
@@ -64,7 +61,8 @@ def inspection_dict(ds: DealSet) -> dict[str, Any]:
     """Everything ``inspect --json`` prints."""
     return {
         "summary": summary_of(ds),
-        "column_map": [{"source_column": s, "mapped_to": m} for s, m in ds.quality.column_map],
+        "column_map": [{"source_column": s, "mapped_to": m, "role": r, "how_matched": h}
+                       for s, m, r, h in ds.quality.column_map],
         "data_quality": [{"check": e.check, "count": e.count, "detail": e.detail}
                          for e in ds.quality.entries],
     }
@@ -98,7 +96,8 @@ def render_text(ds: DealSet) -> str:
     ]
     if s["extra_dimensions"]:
         out.append("Extra dimensions: " + ", ".join(s["extra_dimensions"]))
-    out += ["", "Column map", format_table(["Source column", "Mapped to"], ds.quality.column_map)]
+    out += ["", "Column map", format_table(["Source column", "Mapped to", "Role", "How matched"],
+                                           ds.quality.column_map)]
     out += ["", "Data quality", format_table(
         ["Check", "Count", "Detail"],
         [(e.check, e.count, e.detail) for e in ds.quality.entries], right=(1,))]

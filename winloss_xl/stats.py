@@ -28,7 +28,8 @@ LEANING_STRONG = "Leaning strong"
 LEANING_POOR = "Leaning poor"
 IN_LINE = "In line"
 TOO_FEW = "Too few deals"
-VERDICTS = (STRONG, POOR, LEANING_STRONG, LEANING_POOR, IN_LINE, TOO_FEW)
+TOO_FEW_ACCOUNTS = "Too few accounts"
+VERDICTS = (STRONG, POOR, LEANING_STRONG, LEANING_POOR, IN_LINE, TOO_FEW, TOO_FEW_ACCOUNTS)
 
 #: |lift - 1| at or above this is "Leaning" when not significant.
 LEANING_LIFT = 0.2
@@ -145,16 +146,24 @@ def lift(rate, overall: float):
     return float(out) if np.ndim(out) == 0 else out
 
 
-def verdict(n: int, lift_value: float, q: float, *, min_deals: int = 5, fdr: float = 0.10) -> str:
+def verdict(n: int, lift_value: float, q: float, *, min_deals: int = 5, fdr: float = 0.10,
+            accounts: int | None = None, min_accounts: int = 5) -> str:
     """The verdict of one segment, as DESIGN.md defines it.
+
+    ``accounts`` is the segment's number of distinct accounts (None when the deals carry
+    no account key): a segment of fewer than ``min_accounts`` accounts is never significant.
 
     >>> verdict(5, 1.27, 0.5)
     'Leaning strong'
     >>> verdict(4, 2.0, 0.001)
     'Too few deals'
+    >>> verdict(40, 2.0, 0.001, accounts=1)
+    'Too few accounts'
     """
     if n < min_deals or lift_value is None or math.isnan(lift_value):
         return TOO_FEW
+    if accounts is not None and accounts < min_accounts:
+        return TOO_FEW_ACCOUNTS
     if q is not None and not math.isnan(q) and q <= fdr:
         return STRONG if lift_value > 1 else POOR
     if lift_value - 1 >= LEANING_LIFT:
@@ -175,12 +184,18 @@ def segment_table(
     fdr: float = 0.10,
     confidence: float = 0.95,
     correct: bool = True,
+    accounts=None,
+    min_accounts: int = 5,
+    effective=None,
 ) -> pd.DataFrame:
     """Deals, Won, Lost, Win rate, CI, Lift, p, q and Verdict for segments vs the rest.
 
-    Segments below ``min_deals`` are shown but not tested (p and q empty). When
-    ``correct`` is False the caller corrects q-values over a larger family
-    itself (see :func:`correct_family`).
+    Segments below ``min_deals`` (or, with ``accounts`` given, below ``min_accounts``
+    distinct accounts) are shown but not tested (p and q empty). ``effective`` holds the
+    cluster-adjusted ``(won, n, total_won, total_n)`` arrays the exact test runs on (see
+    :mod:`winloss_xl.engine.clusters`); rates, intervals and lifts always use the real
+    counts. When ``correct`` is False the caller corrects q-values over its own families
+    (see :func:`correct_families`).
 
     >>> t = segment_table(["A", "B"], [8, 2], [10, 10], total_won=10, total_n=20)
     >>> t["Win rate"].tolist()
@@ -193,9 +208,15 @@ def segment_table(
         rate = np.where(m > 0, k / np.where(m > 0, m, 1), np.nan)
     low, high = wilson_interval(k, m, confidence)
     testable = m >= min_deals
+    if accounts is not None:
+        testable &= np.asarray(accounts) >= min_accounts
     p = np.full(k.shape, np.nan)
     if testable.any():
-        p[testable] = fisher_vs_rest(k[testable], m[testable], total_won, total_n)
+        if effective is None:
+            p[testable] = fisher_vs_rest(k[testable], m[testable], total_won, total_n)
+        else:
+            ek, en, etk, etn = (np.asarray(a, dtype="int64")[testable] for a in effective)
+            p[testable] = fisher_vs_rest(ek, en, etk, etn)
     table = pd.DataFrame({
         "Segment": list(labels),
         "Deals": m,
@@ -207,10 +228,25 @@ def segment_table(
         "Lift": np.atleast_1d(lift(rate, overall)),
         "p-value": p,
     })
+    if accounts is not None:
+        table["Accounts"] = np.asarray(accounts, dtype="int64")
     table["q-value"] = benjamini_hochberg(p) if correct else np.nan
     if correct:
-        apply_verdicts(table, min_deals=min_deals, fdr=fdr)
+        apply_verdicts(table, min_deals=min_deals, fdr=fdr, min_accounts=min_accounts)
     return table
+
+
+def correct_families(table: pd.DataFrame, family: np.ndarray, *, min_deals: int, fdr: float,
+                     min_accounts: int = 5) -> None:
+    """BH-correct the p-values of each family (rows sharing a ``family`` label), in place,
+    and set the verdicts."""
+    q = np.full(len(table), np.nan)
+    p = table["p-value"].to_numpy(dtype="float64")
+    for label in pd.unique(family):
+        rows = np.flatnonzero(family == label)
+        q[rows] = benjamini_hochberg(p[rows])
+    table["q-value"] = q
+    apply_verdicts(table, min_deals=min_deals, fdr=fdr, min_accounts=min_accounts)
 
 
 def correct_family(tables: Sequence[pd.DataFrame], *, min_deals: int, fdr: float) -> None:
@@ -227,12 +263,33 @@ def correct_family(tables: Sequence[pd.DataFrame], *, min_deals: int, fdr: float
         apply_verdicts(t, min_deals=min_deals, fdr=fdr)
 
 
-def apply_verdicts(table: pd.DataFrame, *, min_deals: int, fdr: float) -> None:
-    """Set the Verdict column from Deals, Lift and q-value, in place."""
+def apply_verdicts(table: pd.DataFrame, *, min_deals: int, fdr: float, min_accounts: int = 5) -> None:
+    """Set the Verdict column from Deals, Lift, q-value (and Accounts when present), in place."""
+    accounts = table["Accounts"] if "Accounts" in table.columns else [None] * len(table)
     table["Verdict"] = [
-        verdict(int(n), float(lf), float(q), min_deals=min_deals, fdr=fdr)
-        for n, lf, q in zip(table["Deals"], table["Lift"], table["q-value"])
+        verdict(int(n), float(lf), float(q), min_deals=min_deals, fdr=fdr,
+                accounts=None if a is None else int(a), min_accounts=min_accounts)
+        for n, lf, q, a in zip(table["Deals"], table["Lift"], table["q-value"], accounts)
     ]
+
+
+def practical_effect(rate: float, overall: float, lift_value: float) -> bool:
+    """True when a difference is large enough to act on: |lift - 1| >= 0.10 and at least
+    3 points of win rate (DESIGN.md: "High" needs significance and this).
+
+    >>> practical_effect(0.46, 0.37, 1.24), practical_effect(0.225, 0.23, 0.98)
+    (True, False)
+    """
+    if any(v is None or math.isnan(v) for v in (rate, overall, lift_value)):
+        return False
+    tol = 1e-12  # 0.9 must count as a 0.10 change
+    return abs(lift_value - 1) >= MIN_LIFT_CHANGE - tol and abs(rate - overall) >= MIN_POINTS - tol
+
+
+#: Practical effect: |lift - 1| at least this ...
+MIN_LIFT_CHANGE = 0.10
+#: ... and at least this difference in win rate (3 points).
+MIN_POINTS = 0.03
 
 
 # ------------------------------------------------------------------ engine additions

@@ -12,7 +12,7 @@ from winloss_xl.engine import analyze, filter_deals, split_deals
 from winloss_xl.engine.analysis import CONTRACT_TABLES
 from winloss_xl.engine.synthetic import make_deals
 from winloss_xl.errors import InputError
-from winloss_xl.schema import Config
+from winloss_xl.config import Config
 
 CONTRACT_COLUMNS = {
     "tblSummary": ["Metric", "Value"],
@@ -108,12 +108,15 @@ def test_verdicts_consistent_with_q_and_min_deals(generated):
         assert t.loc[few, "p-value"].isna().all()
 
 
-def test_patterns_are_one_bh_family(generated):
+def test_patterns_attributes_and_process_measures_are_two_bh_families(generated):
     _, a = generated
     p = a.tables["tblPatterns"]
-    tested = p["p-value"].notna()
-    np.testing.assert_allclose(p.loc[tested, "q-value"],
-                               stats.benjamini_hochberg(p.loc[tested, "p-value"].to_numpy()))
+    assert set(p["Role"]) == {"attribute", "process measure"}
+    assert set(p.loc[p["Role"] == "process measure", "Dimension"]) == {"Sales cycle"}
+    for role in ("attribute", "process measure"):
+        tested = p["p-value"].notna() & (p["Role"] == role)
+        np.testing.assert_allclose(p.loc[tested, "q-value"],
+                                   stats.benjamini_hochberg(p.loc[tested, "p-value"].to_numpy()))
 
 
 def test_recommendations_carry_evidence_and_priority(generated):
@@ -206,9 +209,26 @@ def test_loss_reasons_several_per_cell_and_blanks():
     assert t.loc["Price", "Share of lost deals"] == pytest.approx(1 / 3)
 
 
-def test_legacy_qualification_threshold_separates():
+def test_qualification_needs_scored_won_and_lost_deals():
     rows = [{"outcome": "won", "qualification_score": 0.85}, {"outcome": "won", "qualification_score": 0.90},
-            {"outcome": "lost", "qualification_score": 0.50}]
+            {"outcome": "lost", "qualification_score": 0.50}, {"outcome": "lost"}]
+    a = analyze(_deals(rows))
+    assert a.tables["tblQualification"].empty
+    assert "2 won and 1 lost" in a.notes["tblQualification"]
+    assert not any(f.area == "Qualification" for f in a.findings)
+
+
+def test_scores_on_open_deals_only_are_not_assessed():
+    rows = ([{"outcome": "won"}] * 6 + [{"outcome": "lost"}] * 6
+            + [{"outcome": "open", "qualification_score": 0.9}] * 4)
+    a = analyze(_deals(rows))
+    assert a.tables["tblQualification"].empty
+    assert "4 open deals carry one" in a.notes["tblQualification"]
+
+
+def test_legacy_qualification_threshold_separates():
+    rows = ([{"outcome": "won", "qualification_score": 0.85}, {"outcome": "won", "qualification_score": 0.90}]
+            * 3 + [{"outcome": "lost", "qualification_score": 0.50}] * 5)
     a = analyze(_deals(rows))
     q = a.tables["tblQualification"]
     best = q[q["Note"].str.contains("best accuracy", case=False)].iloc[0]
@@ -224,7 +244,9 @@ def test_competitor_aliases_and_no_competitor_left_out():
             + _rows(2, "won", competitor="none"))
     a = analyze(_deals(rows), Config(competitor_aliases={"Big Red": "Oracle"}))
     t = a.tables["tblCompetitors"].set_index("Competitor")
-    assert set(t.index) == {"Microsoft", "Oracle"}
+    # "none" in a competitor column is the real segment "No competitor"; blanks are left out
+    assert set(t.index) == {"Microsoft", "Oracle", "No competitor"}
+    assert t.loc["No competitor", "Deals"] == 2
     assert t.loc["Microsoft", "Deals"] == 6 and t.loc["Microsoft", "Win rate"] == pytest.approx(0.5)
     assert t.loc["Oracle", "Win rate"] == 0.0
     assert "left out" in a.notes["tblCompetitors"]
@@ -316,7 +338,11 @@ def test_maven_win_rate_and_honest_sectors(maven_dir):
     assert len(sectors) >= 5
     sig = sectors["Verdict"].isin([stats.STRONG, stats.POOR])
     assert (sectors.loc[sig, "q-value"] <= a.config.fdr).all()
-    assert (sectors.loc[~sig, "q-value"] > a.config.fdr).all()
+    # a sector of fewer than min_accounts accounts is not tested (no q-value)
+    few = sectors["Verdict"] == stats.TOO_FEW_ACCOUNTS
+    assert (sectors.loc[few, "Accounts"] < a.config.min_accounts).all()
+    assert sectors.loc[few, "q-value"].isna().all()
+    assert (sectors.loc[~sig & ~few, "q-value"] > a.config.fdr).all()
     # no recommendation about a sector that is not significant
     for seg in sectors.loc[~sig, "Segment"]:
         assert not a.tables["tblRecommendations"]["Recommendation"].str.contains(
@@ -401,7 +427,7 @@ def test_values_seen_only_on_open_deals_are_not_segments():
     from winloss_xl.engine.prepare import prepare, text_codes
 
     outcome = ["won", "lost"] * 20 + ["open"] * 6
-    industry = ["Retail", "Tech", "Health", None] * 10 + ["Mining"] * 3 + ["Retail"] * 3
+    industry = ["Retail", "Tech", "Health", None, "Retail"] * 8 + ["Mining"] * 3 + ["Retail"] * 3
     region = ["EMEA"] * 40 + ["APAC"] * 6  # one closed value plus one open-only value
     ds = DealSet.from_frame(pd.DataFrame({"outcome": outcome, "industry": industry,
                                           "region": region}))
@@ -422,7 +448,7 @@ def test_patterns_split_per_dimension_by_position_even_with_equal_labels() -> No
     from winloss_xl.demo_data import demo_dealset
     from winloss_xl.engine import patterns
     from winloss_xl.engine.prepare import NOT_RECORDED, prepare
-    from winloss_xl.schema import Config
+    from winloss_xl.config import Config
 
     prep = prepare(demo_dealset(), Config())
     first, second = prep.dims[0], prep.dims[1]

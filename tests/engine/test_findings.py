@@ -12,7 +12,7 @@ from winloss_xl.engine import analyze, filter_deals
 from winloss_xl.engine.bands import band_labels, nice_number, quantile_edges
 from winloss_xl.engine.losses import categorize, split_reasons
 from winloss_xl.engine.synthetic import make_deals
-from winloss_xl.schema import Config
+from winloss_xl.config import Config
 
 
 def _interaction_deals(seed: int = 0, n: int = 6000) -> pd.DataFrame:
@@ -71,7 +71,7 @@ def test_revenue_bands_fall_back_to_readable_quantiles_with_a_note():
     assert len(segs) >= 3 and segs[-1].endswith("+")
     assert all("M" in s for s in segs)
     dq = a.tables["tblDataQuality"]
-    assert "Revenue bands fell back to quantiles" in set(dq["Check"])
+    assert "Revenue bands fitted to the data" in set(dq["Check"])
 
 
 def test_band_helpers():

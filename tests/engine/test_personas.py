@@ -18,7 +18,7 @@ from winloss_xl.engine.personas import (
     PersonaResult,
     persona_analysis,
 )
-from winloss_xl.schema import Config
+from winloss_xl.config import Config
 
 CFG = Config()
 VP_SPELLINGS = ["VP Sales", "SVP, Worldwide Sales", "Vice President of Sales", "vp sales"]

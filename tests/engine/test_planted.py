@@ -8,7 +8,7 @@ from winloss_xl import stats
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze
 from winloss_xl.engine.synthetic import make_deals
-from winloss_xl.schema import Config
+from winloss_xl.config import Config
 
 REAL = {"Industry", "Region"}
 SEEDS = range(20)

@@ -215,7 +215,7 @@ def test_role(text, role):
 
 
 def test_inline_contact_roles_stay_roles():
-    from winloss_xl.schema import INLINE_CONTACT_ROLES
+    from winloss_xl.fields import INLINE_CONTACT_ROLES
 
     for role in INLINE_CONTACT_ROLES.values():
         assert tt.normalize_role(role) == role

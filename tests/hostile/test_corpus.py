@@ -215,7 +215,7 @@ def test_library(case: Case, tmp_path: Path, record_property) -> None:
 
 def _lib_kwargs(case: Case, made: Made) -> dict:
     """load_deals keywords equivalent to the case's --config / --column / --sheet arguments."""
-    from winloss_xl.schema import Config
+    from winloss_xl.config import Config
 
     kwargs = dict(case.lib_kwargs)
     config = Config.from_toml(made.config) if made.config is not None else None

@@ -16,7 +16,7 @@ import pytest
 from winloss_xl.cli import main
 from winloss_xl.errors import InputError
 from winloss_xl.ingest import load_deals
-from winloss_xl.schema import EXCEL_MAX_ROWS, Config
+from winloss_xl.config import EXCEL_MAX_ROWS, Config
 
 from .builders import write_csv, write_xlsx, write_zip_bomb_xlsx
 from .checks import file_hashes
@@ -109,7 +109,7 @@ import resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
 from winloss_xl.errors import InputError
 from winloss_xl.ingest import load_deals
-from winloss_xl.schema import Config
+from winloss_xl.config import Config
 start = time.perf_counter()
 try:
     load_deals(sys.argv[1], config=Config(max_rows=1000, max_cells=10_000))

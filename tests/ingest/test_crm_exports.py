@@ -56,12 +56,14 @@ def test_salesforce_report_xlsx_with_titles_and_footer(tmp_path: Path) -> None:
     assert q.count_of("Title rows above the header skipped") == 4
     assert q.count_of("Footer rows dropped") == 3
     assert q.count_of("Blank rows dropped") >= 2
-    fates = dict(q.column_map)
-    assert fates["Opportunity Name"] == "ignored: personal"
-    assert fates["Account Name"] == "account_key"
-    assert fates["Probability (%)"] == "ignored: set by the outcome"
-    assert fates["Stage"] == "outcome"
-    assert "Fiscal Period" in ds.extra_dimensions
+    fates, roles = q.fates(), q.roles()
+    assert roles["Opportunity Name"] == "personal"
+    assert (fates["Account Name"], roles["Account Name"]) == ("Account", "identifier")
+    # the probability is outcome evidence, never a dimension; the fiscal period is the close date's
+    assert (fates["Probability (%)"], roles["Probability (%)"]) == ("Probability", "outcome")
+    assert (fates["Stage"], roles["Stage"]) == ("Outcome", "outcome")
+    assert fates["Fiscal Period"] == "left out: a date or period"
+    assert "Fiscal Period" not in ds.extra_dimensions
     assert set(ds.deals["industry"].dropna()) <= {"Software", "Retail", "Healthcare",
                                                   "Manufacturing", "Finance"}
     assert ds.deals["company_revenue"].min() >= 5_000_000
@@ -73,10 +75,10 @@ def test_dataloader_csv_flags_and_iso_timestamps(tmp_path: Path) -> None:
     deals = true_deals(36, seed=3, with_time=True)
     ds = load_deals(write_dataloader_csv(tmp_path / "Opportunity.csv", deals))
     check(ds, expected(deals))
-    fates = dict(ds.quality.column_map)
-    assert fates["IsWon"] == "outcome (won flag)"
-    assert fates["AccountId"] == "account_key"
-    assert fates["Name"] == "ignored: personal"
+    fates, roles = ds.quality.fates(), ds.quality.roles()
+    assert (fates["IsWon"], roles["IsWon"]) == ("Won flag", "outcome")
+    assert (fates["AccountId"], roles["AccountId"]) == ("Account", "identifier")
+    assert roles["Name"] == "personal"
     assert ds.deals["loss_reason"].notna().sum() == expected(deals)["lost"]
 
 
@@ -87,10 +89,11 @@ def test_hubspot_csv_currency_text_and_timestamps(tmp_path: Path) -> None:
         d.closed = d.closed.replace(hour=d.created.hour, minute=d.created.minute)
     ds = load_deals(write_hubspot_csv(tmp_path / "hubspot-deals.csv", deals))
     check(ds, expected(deals))
-    fates = dict(ds.quality.column_map)
-    assert fates["Closed Won Reason"] == "ignored: set by the outcome"
-    assert fates["Deal Name"] == "ignored: personal"
-    assert fates["Associated Company"] == "account_key"
+    fates, roles = ds.quality.fates(), ds.quality.roles()
+    assert (fates["Closed Won Reason"], roles["Closed Won Reason"]) == (
+        "left out: restates the outcome", "outcome")
+    assert roles["Deal Name"] == "personal"
+    assert fates["Associated Company"] == "Account"
     assert ds.deals["close_date"].dt.hour.max() > 0
 
 
@@ -102,10 +105,10 @@ def test_pipedrive_prefixes_won_lost_time_and_deleted(tmp_path: Path) -> None:
     closed = ds.deals[ds.deals["outcome"] != "open"]
     assert sorted(round(x, 4) for x in closed["sales_cycle_days"]) == pytest.approx(truth["cycles"])
     assert ds.quality.count_of("Deleted deals excluded") == 2
-    fates = dict(ds.quality.column_map)
-    assert fates["Deal - Lost time"] == "close_date (fills gaps)"
-    assert fates["Organization - Industry"] == "industry"
-    assert fates["Deal - Title"] == "ignored: personal"
+    fates, roles = ds.quality.fates(), ds.quality.roles()
+    assert fates["Deal - Lost time"] == "close date (fills gaps)"
+    assert fates["Organization - Industry"] == "Industry"
+    assert roles["Deal - Title"] == "personal"
 
 
 def test_dynamics_status_reason_canceled_is_no_decision(tmp_path: Path) -> None:

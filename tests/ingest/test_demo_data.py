@@ -32,9 +32,9 @@ def test_demo_dealset_loads_with_planted_effects() -> None:
     assert top.index[0] == "Price"
     assert (lost["loss_reasons"].str.len() > 1).sum() > 20
     # names are mapped away: never in the deals or contacts frames
-    fates = dict(ds.quality.column_map)
-    assert fates["Opportunity Name"] == "ignored: personal"
-    assert fates["Contacts: Contact: Full Name"] == "ignored: personal"
+    roles = ds.quality.roles()
+    assert roles["Opportunity Name"] == "personal"
+    assert roles["Contacts: Contact: Full Name"] == "personal"
     assert "@example.com" not in ds.contacts.to_string()
     assert {"VP Sales", "Chief Financial Officer", "Director of IT", "Procurement Manager"} <= set(
         ds.contacts["title"])

@@ -24,9 +24,9 @@ def test_column_override_and_config(tmp_path: Path, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["won"] == 1 and data["summary"]["lost"] == 1
     assert data["summary"]["open_excluded"] == 1
-    fates = {r["source_column"]: r["mapped_to"] for r in data["column_map"]}
-    assert fates == {"Phase": "outcome (setting)", "Value EUR": "amount (setting)",
-                     "Closing": "close_date (setting)"}
+    fates = {r["source_column"]: (r["mapped_to"], r["how_matched"]) for r in data["column_map"]}
+    assert fates == {"Phase": ("Outcome", "setting"), "Value EUR": ("Deal size", "setting"),
+                     "Closing": ("Close date", "setting")}
 
 
 def test_bad_column_option_exits_3(tmp_path: Path, capsys) -> None:
@@ -43,7 +43,7 @@ def test_sheet_and_text_tables(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "Column map" in out and "Data quality" in out
     assert "Footer rows dropped" in out
-    assert re.search(r"Opportunity Name +ignored: personal", out)
+    assert re.search(r"Opportunity Name +left out: personal or free text +personal", out)
     assert "Account 0" not in out  # no account names
     assert main(["inspect", str(path), "--sheet", "Nope"]) == 3
     assert "Opportunities" in capsys.readouterr().err

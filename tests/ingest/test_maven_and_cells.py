@@ -21,11 +21,11 @@ def test_maven_sample(maven_dir: Path) -> None:
     assert int((deals["outcome"] == "won").sum()) == 4238
     assert int((deals["outcome"] == "lost").sum()) == 2473
     assert ds.open_count == 2089
-    fates = dict(ds.quality.column_map)
-    for col, fld in [("deal_stage", "outcome"), ("close_value", "amount"),
-                     ("engage_date", "created_date"), ("close_date", "close_date"),
-                     ("sales_agent", "owner"), ("product", "product"), ("account", "account_key"),
-                     ("Accounts: sector", "industry"), ("Accounts: revenue", "company_revenue")]:
+    fates = ds.quality.fates()
+    for col, fld in [("deal_stage", "Outcome"), ("close_value", "Deal size"),
+                     ("engage_date", "Created date"), ("close_date", "Close date"),
+                     ("sales_agent", "Owner"), ("product", "Product"), ("account", "Account"),
+                     ("Accounts: sector", "Industry"), ("Accounts: revenue", "Company revenue")]:
         assert fates[col] == fld
     assert ds.quality.count_of("Unparseable values") == 0
     assert closed["close_date"].notna().all() and closed["created_date"].notna().all()
@@ -57,7 +57,8 @@ def test_maven_inspect_json(maven_dir: Path, capsys) -> None:
     assert main(["inspect", str(maven_dir / "sales_pipeline.csv"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["won"] == 4238 and data["summary"]["open_excluded"] == 2089
-    assert {"source_column": "deal_stage", "mapped_to": "outcome"} in data["column_map"]
+    assert {"source_column": "deal_stage", "mapped_to": "Outcome", "role": "outcome",
+            "how_matched": "exact name"} in data["column_map"]
 
 
 HEADER = ["Opportunity ID", "Stage", "Amount", "Close Date", "Created Date", "Industry",
@@ -133,6 +134,6 @@ def test_empty_text_cells_load_like_none_cells() -> None:
     checks = dict(zip(*[with_text.quality.to_frame()[c] for c in ("Check", "Count")]))
     assert checks["Blank rows dropped"] == 2
     assert checks["Footer rows dropped"] == 2
-    assert "Column 8" not in [src for src, _ in with_text.quality.column_map]  # unnamed, empty
+    assert "Column 8" not in with_text.quality.fates()  # unnamed, empty
     assert with_text.deals["amount"].isna().sum() == 9
     assert len(with_text.contacts) == 30

@@ -133,10 +133,10 @@ def test_rules_recorded_in_quality(tmp_path: Path) -> None:
     assert d.loc["2", "loss_reasons"] == ("Price", "Timing")
     assert bool(d.loc["3", "no_decision"]) is True
     assert d.loc["1", "competitor"] == "Microsoft" and d.loc["2", "competitor"] == "Microsoft"
-    assert d.loc["3", "competitor"] is None
+    assert d.loc["3", "competitor"] == "No competitor"  # "none" in a competitor column is a value
     assert ds.extra_dimensions == ["Segment"]
-    fates = dict(q.column_map)
-    assert fates["Email"] == "ignored: personal" and fates["Notes"] == "ignored: personal"
+    fates, roles = q.fates(), q.roles()
+    assert roles["Email"] == "personal" and roles["Notes"] == "personal"
     assert fates["Champion Title"] == "contact (champion title)"
     assert sorted(ds.contacts["title"]) == ["Director of IT", "VP Sales"]
     assert set(ds.contacts["role"]) == {"champion"}
@@ -168,9 +168,9 @@ def test_accounts_and_contacts_tables(tmp_path: Path) -> None:
     assert q.count_of("Contacts without a matching deal") == 1
     assert list(ds.contacts.columns) == ["deal_id", "title", "role", "department", "seniority"]
     assert sorted(ds.contacts["title"]) == ["CFO", "VP Sales"]
-    fates = dict(q.column_map)
-    assert fates["Contacts: Email"] == "ignored: personal"
-    assert fates["Contacts: Contact: Full Name"] == "ignored: personal"
+    roles = q.roles()
+    assert roles["Contacts: Email"] == "personal"
+    assert roles["Contacts: Contact: Full Name"] == "personal"
     assert "Ann" not in ds.contacts.to_string()
 
 
@@ -280,7 +280,7 @@ def test_inline_champion_names_are_not_contacts(tmp_path: Path) -> None:
                          "Won,Ann Example,Chief Financial Officer\nLost,Bob Sample,\n"
                          "Won,Cy Person,VP Sales\n", "inline.csv")
     ds = load_deals(p)
-    fates = dict(ds.quality.column_map)
-    assert fates["Champion"] == "ignored: personal (names, not job titles)"
+    fates = ds.quality.fates()
+    assert fates["Champion"] == "left out: personal (names, not job titles)"
     assert fates["Decision Maker Title"] == "contact (decision maker title)"
     assert sorted(ds.contacts["title"]) == ["Chief Financial Officer", "VP Sales"]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from winloss_xl.schema import DEAL_COLUMNS
+from winloss_xl.fields import DEAL_COLUMNS
 
 OUTCOME_HEADERS = ["Stage", "Status", "Outcome", "Deal Stage", "StageName", "Won", "IsWon",
                    "Deal - Status", "Win/Loss"]

@@ -19,7 +19,7 @@ from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze, losses, patterns, summary
 from winloss_xl.engine.prepare import prepare
 from winloss_xl.errors import InputError
-from winloss_xl.schema import Config
+from winloss_xl.config import Config
 
 from .strategies import deal_frames
 

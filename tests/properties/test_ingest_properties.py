@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from winloss_xl.errors import InputError
 from winloss_xl.ingest import load_deals
-from winloss_xl.schema import DEAL_COLUMNS
+from winloss_xl.fields import DEAL_COLUMNS
 
 from .strategies import tables
 

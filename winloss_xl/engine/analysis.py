@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..config import Config
 from ..dealset import DealSet
 from ..errors import InputError
-from ..schema import Config
 
 #: Contract table names, in report order.
 CONTRACT_TABLES: tuple[str, ...] = (
@@ -61,6 +61,10 @@ class Finding:
     significant: bool
     #: the action this finding supports (tblRecommendations); the sentence is used when empty
     recommendation: str = ""
+    #: the effect is large enough to act on (|lift - 1| >= 0.10 and >= 3 points); "High" needs it
+    practical: bool = True
+    #: an observation about a process measure: never a headline, never "High"
+    process: bool = False
 
 
 @dataclass
@@ -210,7 +214,7 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
     qual = qualification.qualification(prep)
     if qual is None:
         tables["tblQualification"] = _empty(qualification.QUAL_COLUMNS)
-        notes["tblQualification"] = "No qualification score was recorded on the closed deals."
+        notes["tblQualification"] = qualification.missing_note(prep)
         sentences["qualification"] = notes["tblQualification"]
     else:
         tables["tblQualification"] = qual.table
@@ -274,6 +278,8 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
     for f in findings:
         if len(lines) >= 3 or not f.significant:
             break
+        if f.process:
+            continue  # a process measure partly follows from the outcome: never a headline
         if f.recommendation and f.recommendation in used:
             continue  # two faces of one finding (e.g. 1 contact vs 2 contacts)
         used.add(f.recommendation)
@@ -296,7 +302,7 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
 
 def _column_lookup(dealset: DealSet, name: str) -> str:
     """The deals column a user means by ``name``: canonical field, readable label or extra header."""
-    from ..schema import DEAL_COLUMNS, FIELD_LABELS, normalize_header
+    from ..fields import DEAL_COLUMNS, field_label, normalize_header
 
     wanted = normalize_header(name)
     candidates: list[tuple[str, str]] = []
@@ -304,13 +310,13 @@ def _column_lookup(dealset: DealSet, name: str) -> str:
         if col in ("loss_reasons",):
             continue
         candidates.append((col, col))
-        candidates.append((FIELD_LABELS.get(col, col), col))
+        candidates.append((field_label(col), col))
     for col in dealset.extra_dimensions:
         candidates.append((col, col))
     for label, col in candidates:
         if normalize_header(label) == wanted:
             return col
-    available = sorted({FIELD_LABELS.get(c, c) for c in DEAL_COLUMNS
+    available = sorted({field_label(c) for c in DEAL_COLUMNS
                         if c not in ("loss_reasons", "account_key", "deal_id")
                         and dealset.deals[c].notna().any()} | set(dealset.extra_dimensions),
                        key=str.casefold)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..schema import short_money
+from ..config import short_money
 
 #: Mantissas edges are snapped to (times a power of ten).
 NICE_MANTISSAS: tuple[float, ...] = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5, 8.0, 10.0)
 
-#: A banding "does not split the data" when one band holds at least this share.
-MAX_SINGLE_BAND_SHARE = 0.95
+#: Configured bands "hold nearly all deals" in one band at this share or more.
+NEARLY_ALL = 0.80
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,26 @@ def band_configured(values: np.ndarray, bands: tuple[tuple[str, float, float], .
     return Banding(codes, [b[0] for b in ordered], edges, "configured")
 
 
-def splits_data(banding: Banding, min_deals: int) -> bool:
-    """True when at least two bands hold ``min_deals`` values and none holds nearly all."""
+def split_quality(banding: Banding, min_deals: int) -> tuple[bool, float]:
+    """(at least two bands hold ``min_deals`` values, share of the largest band); NaN-free."""
     known = banding.codes[banding.codes >= 0]
     if known.size == 0:
-        return False
+        return False, 1.0
     counts = np.bincount(known, minlength=len(banding.labels))
-    return bool((counts >= min_deals).sum() >= 2 and counts.max() < MAX_SINGLE_BAND_SHARE * known.size)
+    return bool((counts >= min_deals).sum() >= 2), float(counts.max() / known.size)
+
+
+def better_split(quantile: Banding, configured: Banding, min_deals: int) -> bool:
+    """True when the configured bands fail to split the deals (fewer than two testable bands,
+    or one band holding nearly all of them) and the quantile bands split them better.
+
+    >>> values = np.array([1e6] * 4 + [20e6] * 4)
+    >>> better_split(band_quantiles(values, 4), band_configured(values, (("0-10M", 0, 1e7),
+    ...     ("10-50M", 1e7, 5e7))), 5)
+    False
+    """
+    c_ok, c_top = split_quality(configured, min_deals)
+    q_ok, q_top = split_quality(quantile, min_deals)
+    if c_ok and c_top < NEARLY_ALL:
+        return False
+    return (q_ok, -q_top) > (c_ok, -c_top)

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ..schema import Config, normalize_header
+from ..config import Config
+from ..fields import normalize_header
 from .prepare import NOT_RECORDED, Prepared, object_values, text_codes
 
 UNSPECIFIED = "Unspecified"

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ..schema import OUTCOME_LOST, OUTCOME_WON, Config
+from ..config import Config
+from ..fields import OUTCOME_LOST, OUTCOME_WON
 from . import titles as tt
 from .analysis import Finding
 

@@ -13,33 +13,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..dealset import DealSet
-from ..schema import OUTCOME_OPEN, OUTCOME_WON, Config, field_label, normalize_header
-from . import bands
+from ..config import Config
+from ..dealset import CODE, NUMBER, TEXT, DealSet
+from ..fields import (
+    ATTRIBUTE,
+    DIMENSION_FIELDS,
+    FIELD_BY_NAME,
+    OUTCOME_OPEN,
+    OUTCOME_WON,
+    PROCESS,
+    field_label,
+    header_words,
+    is_numeric_field,
+    normalize_header,
+)
+from . import bands, leaks
+from .clusters import Accounts
 
 #: Segment label of deals whose value of a dimension is not recorded.
 NOT_RECORDED = "Not recorded"
-
-#: Dimensions in the order the report shows them (extra dimensions follow).
-DIMENSION_ORDER: tuple[str, ...] = (
-    "industry",
-    "company_revenue",
-    "employees",
-    "amount",
-    "region",
-    "lead_source",
-    "deal_type",
-    "product",
-    "owner",
-    "sales_cycle_days",
-    "competitor",
-)
-NUMERIC_UNITS: dict[str, str] = {
-    "company_revenue": "money",
-    "employees": "count",
-    "amount": "money",
-    "sales_cycle_days": "days",
-}
+#: Why a dimension restating the outcome is left out.
+RESTATES = "restates the outcome: its values separate won from lost almost perfectly"
 
 
 @dataclass
@@ -50,13 +44,20 @@ class Dimension:
     label: str
     codes: np.ndarray
     levels: list[str]
-    method: str = "category"  # "category", "configured" bands or "quantile" bands
+    method: str = "category"  # "category", "code", "configured" bands or "quantile" bands
+    #: attribute, or process measure (descriptive only: never a driver or a recommendation)
+    role: str = ATTRIBUTE
     _with_missing: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
         """Number of recorded levels."""
         return len(self.levels)
+
+    @property
+    def is_process(self) -> bool:
+        """A process measure: shown as a descriptive pattern only."""
+        return self.role == PROCESS
 
     def codes_with_missing(self) -> np.ndarray:
         """Codes where "not recorded" is the extra level ``size`` (int64, computed once)."""
@@ -110,6 +111,14 @@ class Prepared:
     notes: dict[str, str] = field(default_factory=dict)
     #: True when lost deals all carry amount 0 / blank (CRMs that store only won value)
     amount_won_only: bool = False
+    #: the closed deals' accounts, when the deals carry an account key
+    accounts: Accounts | None = None
+    #: dimension -> why it was left out although it had values (restates the outcome)
+    left_out: dict[str, str] = field(default_factory=dict)
+    #: the qualification score's own scale (1, 10 or 100)
+    score_scale: float = 1.0
+    #: open deals that carry a qualification score (a score only open deals carry is not judged)
+    open_scored: int = 0
 
     @property
     def n(self) -> int:
@@ -146,7 +155,7 @@ def text_codes(values: pd.Series, mapping: dict[str, str] | None = None) -> tupl
     """Factorise a text column: trimmed, blanks missing, optional label mapping; levels sorted.
 
     Work is done on the distinct values only. ``mapping`` maps a normalised
-    value (see :func:`schema.normalize_header`) to its display label; an empty
+    value (see :func:`fields.normalize_header`) to its display label; an empty
     display label means "not recorded".
     """
     codes, uniques = pd.factorize(object_values(values), use_na_sentinel=True)
@@ -173,7 +182,7 @@ def _levels_in_use(codes: np.ndarray, levels: list[str]) -> tuple[np.ndarray, li
 
 
 def prepare(dealset: DealSet, config: Config) -> Prepared:
-    """Closed deals, outcome and amount arrays, and every usable dimension."""
+    """Closed deals, outcome and amount arrays, accounts, and every usable dimension."""
     deals = dealset.deals
     outcome = deals["outcome"].to_numpy(dtype=object)
     is_open = outcome == OUTCOME_OPEN
@@ -182,38 +191,100 @@ def prepare(dealset: DealSet, config: Config) -> Prepared:
     amount = finite_values(closed["amount"])
     cycle = finite_values(closed["sales_cycle_days"])
     nd = closed["no_decision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~won
-    prep = Prepared(closed, won, amount, cycle, nd, [], config,
-                    open_count=int(is_open.sum()))
+    prep = Prepared(closed, won, amount, cycle, nd, [], config, open_count=int(is_open.sum()),
+                    score_scale=dealset.score_scale)
+    if is_open.any():
+        prep.open_scored = int(deals["qualification_score"].notna().to_numpy()[is_open].sum())
     prep.amount_won_only = amount_records_won_value_only(amount, won)
     if prep.amount_won_only:
         prep.quality.append((
             "Deal size not compared", int((~won).sum()),
             "every lost deal has amount 0 or blank, so the amount records won value only; deal size "
             "is left out of the comparisons, the value win rate and the lost amounts"))
-    aliases = config.competitor_alias_table()
+    prep.accounts = _accounts(deals, closed, won)
     skipped: list[str] = []
-    for name in (*DIMENSION_ORDER, *dealset.extra_dimensions):
+    for name in (*DIMENSION_FIELDS, *dealset.extra_dimensions):
         if name not in closed.columns or (name == "amount" and prep.amount_won_only):
             continue
-        if name in NUMERIC_UNITS:
-            dim = _numeric_dimension(prep, name, closed[name])
-        else:
-            # coded over all deals, then narrowed to the closed ones: no text column is copied
-            codes, levels = text_codes(deals[name], aliases if name == "competitor" else None)
-            codes, levels = _levels_in_use(codes[closed.rows], levels)
-            dim = Dimension(name, field_label(name), codes, levels)
+        dim = _dimension(prep, dealset, name)
         if dim is None:
             continue
         if dim.size < 2:
             if (dim.codes >= 0).any():
                 skipped.append(dim.label)
             continue
+        if _restates_outcome(prep, dealset, dim):
+            prep.left_out[name] = RESTATES
+            continue
         prep.dims.append(dim)
     if skipped:
         prep.quality.append(("Dimensions with one value", len(skipped),
                              "not compared (every recorded deal has the same value): "
                              + ", ".join(skipped)))
+    if prep.left_out:
+        prep.quality.append(("Columns that restate the outcome, left out", len(prep.left_out),
+                             ", ".join(f"'{field_label(n)}'" for n in prep.left_out)
+                             + ": their values put almost every closed deal in a group that is "
+                             "all won or all lost"))
     return prep
+
+
+def _dimension(prep: Prepared, dealset: DealSet, name: str) -> Dimension | None:
+    """One dimension of the closed deals: text levels, integer codes or numeric bands."""
+    closed = prep.closed
+    if name in FIELD_BY_NAME:
+        role = FIELD_BY_NAME[name].role
+        kind = NUMBER if is_numeric_field(name) else TEXT
+    else:
+        info = dealset.extra(name)
+        role, kind = info.role, info.kind
+    if kind == NUMBER:
+        dim = _numeric_dimension(prep, name, closed[name])
+    elif kind == CODE:
+        dim = _code_dimension(name, closed[name])
+    else:
+        # coded over all deals, then narrowed to the closed ones: no text column is copied
+        aliases = prep.config.competitor_alias_table() if name == "competitor" else None
+        codes, levels = text_codes(dealset.deals[name], aliases)
+        codes, levels = _levels_in_use(codes[closed.rows], levels)
+        dim = Dimension(name, field_label(name), codes, levels)
+    if dim is not None:
+        dim.role = PROCESS if role == PROCESS else ATTRIBUTE
+    return dim
+
+
+def _code_dimension(name: str, col: pd.Series) -> Dimension | None:
+    """Integer codes (a 1-7 size category): one level per code, in numeric order."""
+    values = finite_values(col)
+    known = ~np.isnan(values)
+    if not known.any():
+        return None
+    uniq, inverse = np.unique(values[known], return_inverse=True)
+    codes = np.full(len(values), -1, dtype="int32")
+    codes[known] = inverse.astype("int32")
+    labels = [f"{v:.0f}" for v in uniq]
+    return Dimension(name, field_label(name), codes, labels, "code")
+
+
+def _accounts(deals: pd.DataFrame, closed: ClosedView, won: np.ndarray) -> Accounts | None:
+    """The closed deals' accounts, when at least two distinct accounts are recorded."""
+    keys = deals["account_key"]
+    if keys.isna().all():
+        return None
+    codes, _ = pd.factorize(object_values(keys).astype(object), use_na_sentinel=True)
+    closed_codes = codes[closed.rows]
+    if len(np.unique(closed_codes[closed_codes >= 0])) < 2:
+        return None
+    return Accounts.from_codes(closed_codes, won)
+
+
+def _restates_outcome(prep: Prepared, dealset: DealSet, dim: Dimension) -> bool:
+    """The data rule of :mod:`.leaks`, on categories and on continuous extra dimensions."""
+    if dim.method == "quantile" and dim.field not in FIELD_BY_NAME:
+        return leaks.restates_by_order(finite_values(prep.closed[dim.field]), prep.won)
+    if dim.method in ("configured", "quantile"):
+        return False
+    return leaks.restates_by_groups(dim.codes, dim.size, prep.won)
 
 
 def amount_records_won_value_only(amount: np.ndarray, won: np.ndarray) -> bool:
@@ -231,19 +302,28 @@ def _numeric_dimension(prep: Prepared, name: str, col: pd.Series) -> Dimension |
     if np.isnan(values).all():
         return None
     cfg = prep.config
-    unit = "days" if NUMERIC_UNITS[name] == "days" else ""
+    known = FIELD_BY_NAME.get(name)
+    in_days = known.kind == "days" if known is not None else "days" in header_words(name)
+    unit = "days" if in_days else ""
     if name == "company_revenue" and cfg.revenue_bands:
-        configured = bands.band_configured(values, cfg.revenue_bands)
-        if bands.splits_data(configured, cfg.min_deals):
-            return Dimension(name, field_label(name), configured.codes, configured.labels, "configured")
-        banding = bands.band_quantiles(values, cfg.quantile_bands, unit)
-        prep.quality.append((
-            "Revenue bands fell back to quantiles", int((~np.isnan(values)).sum()),
-            "the configured company-revenue bands ("
-            + ", ".join(b[0] for b in cfg.revenue_bands)
-            + ") would not split these deals, so readable quantile bands are used: "
-            + ", ".join(banding.labels),
-        ))
-        return Dimension(name, field_label(name), banding.codes, banding.labels, "quantile")
+        return _revenue_dimension(prep, values)
     banding = bands.band_quantiles(values, cfg.quantile_bands, unit)
     return Dimension(name, field_label(name), banding.codes, banding.labels, "quantile")
+
+
+def _revenue_dimension(prep: Prepared, values: np.ndarray) -> Dimension:
+    """Company revenue in the configured bands, unless quantile bands split the deals better."""
+    cfg = prep.config
+    configured = bands.band_configured(values, cfg.revenue_bands)
+    quantile = bands.band_quantiles(values, cfg.quantile_bands)
+    label = field_label("company_revenue")
+    if not bands.better_split(quantile, configured, cfg.min_deals):
+        return Dimension("company_revenue", label, configured.codes, configured.labels, "configured")
+    prep.quality.append((
+        "Revenue bands fitted to the data", int((~np.isnan(values)).sum()),
+        "the configured company-revenue bands ("
+        + ", ".join(b[0] for b in cfg.revenue_bands)
+        + ") would put nearly all deals in one band, so readable quantile bands are used: "
+        + ", ".join(quantile.labels),
+    ))
+    return Dimension("company_revenue", label, quantile.codes, quantile.labels, "quantile")

@@ -40,18 +40,46 @@ class QualResult:
     sentence: str
 
 
+def scored(prep: Prepared) -> tuple[int, int]:
+    """(won deals with a score, lost deals with a score)."""
+    ok = ~np.isnan(finite_values(prep.closed["qualification_score"]))
+    return int((ok & prep.won).sum()), int((ok & ~prep.won).sum())
+
+
+def missing_note(prep: Prepared) -> str:
+    """Why the score is not assessed: no scores, or scores on one outcome (or open deals) only."""
+    won, lost = scored(prep)
+    if won + lost == 0:
+        return ("No qualification score was recorded on the closed deals"
+                + (f"; {prep.open_scored:,} open deals carry one, but a score can only be judged "
+                   "against deals that closed." if prep.open_scored else "."))
+    return (f"The qualification score is recorded on {won:,} won and {lost:,} lost deals; judging a "
+            f"threshold needs at least {prep.config.min_deals} of each, so the score is not assessed.")
+
+
+def current_threshold(prep: Prepared) -> float:
+    """The configured threshold as a 0..1 score: a value above 1 is on the score's own scale."""
+    value = float(prep.config.current_threshold)
+    if value <= 1:
+        return value
+    scale = prep.score_scale if prep.score_scale > 1 else (10.0 if value <= 10 else 100.0)
+    return min(value / scale, 1.0)
+
+
 def qualification(prep: Prepared) -> QualResult | None:
-    """Threshold table, AUC and the optimal-vs-current comparison; None without scores."""
+    """Threshold table, AUC and the optimal-vs-current comparison; None unless both won and
+    lost deals carry scores (at least ``min_deals`` of each)."""
     cfg = prep.config
     score = finite_values(prep.closed["qualification_score"])
     ok = ~np.isnan(score)
-    if ok.sum() == 0:
+    won_scored, lost_scored = scored(prep)
+    if min(won_scored, lost_scored) < cfg.min_deals:
         return None
     s, w = score[ok], prep.won[ok]
     sw, sl = np.sort(s[w]), np.sort(s[~w])
     distinct = np.unique(s)
     cands = distinct if distinct.size <= MAX_DISTINCT else np.round(np.linspace(0, 1, 101), 2)
-    current = float(cfg.current_threshold)
+    current = current_threshold(prep)
     cands = np.unique(np.concatenate([cands, [current]]))
     tp = len(sw) - np.searchsorted(sw, cands, side="left")
     fp = len(sl) - np.searchsorted(sl, cands, side="left")

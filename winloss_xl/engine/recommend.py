@@ -15,6 +15,7 @@ sentences (the recommendation text names the owner, as tblOwners does).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -59,10 +60,14 @@ def strength_of(q: float) -> float:
 
 
 def confidence_of(f: Finding, fdr: float) -> str:
-    """High / Medium / Test further from a finding's significance and strength."""
+    """High / Medium / Test further from a finding's significance, strength and effect size.
+
+    "High" needs very strong evidence (q <= 0.01) *and* a practical effect; process
+    observations are never "High".
+    """
     if not f.significant:
         return TEST_FURTHER
-    return HIGH if f.strength >= 2 else MEDIUM
+    return HIGH if f.strength >= 2 and f.practical and not f.process else MEDIUM
 
 
 def _pct(x: float) -> str:
@@ -79,100 +84,145 @@ def evidence_text(n: int, won: int, rate: float, low: float, high: float, lift: 
     return ", ".join(parts)
 
 
+#: At most this many process observations become recommendations.
+MAX_PROCESS = 2
+
+
 def pattern_findings(parts: list[tuple[Dimension, pd.DataFrame]], overall: float, fdr: float,
                      conf: float) -> list[Finding]:
-    """Strong / Poor fit segments (significant) and Leaning ones (test further)."""
+    """Strong / Poor fit segments (significant) and Leaning ones (test further); process
+    measures give at most :data:`MAX_PROCESS` observations, worded as such."""
     out: list[Finding] = []
-    best_revenue: tuple[float, str] | None = None
+    process: list[Finding] = []
     for dim, table in parts:
         # owners are judged against their deal mix (tblOwners), competitors against the other
         # competitive deals (tblCompetitors): their raw pattern rows feed no finding
         if dim.field in ("owner", "competitor"):
             continue
-        for row in table.itertuples(index=False):
-            verdict = row.Verdict
-            if row.Segment == NOT_RECORDED or verdict in (stats.IN_LINE, stats.TOO_FEW):
+        for row in table.to_dict("records"):
+            if row["Segment"] == NOT_RECORDED or row["Verdict"] in _NOT_A_FINDING:
                 continue
-            significant = verdict in (stats.STRONG, stats.POOR)
-            strong = verdict in (stats.STRONG, stats.LEANING_STRONG)
-            seg = f"{dim.label} = {row.Segment}"
-            sentence = (f"Deals with {seg} win {_pct(row._5)} against {_pct(overall)} overall "
-                        f"({row.Lift:.2f} times the overall rate"
-                        + (")." if significant else "; not significant yet)."))
-            area = "Targeting"
-            if strong:
-                rec = f"Prioritise {seg} deals: aim prospecting and pipeline reviews at them"
-            else:
-                rec = f"Qualify {seg} deals harder or review how they are sold"
-            if dim.field == "sales_cycle_days":
-                area = "Process"
-                rec = (f"Deals with a sales cycle of {row.Segment} win more often; find what these deals "
-                       "have in common before pushing for speed" if strong
-                       else f"Deals with a sales cycle of {row.Segment} win less often; review how they are "
-                       "qualified and handled at that point")
-            if not significant:
-                rec = f"Test further: {rec[0].lower()}{rec[1:]}"
-            q = float(row._10)
-            ev = evidence_text(int(row.Deals), int(row.Won), row._5, row._6, row._7, row.Lift, q, conf)
-            f = Finding(area, sentence, ev, strength_of(q), significant, rec)
+            if dim.is_process:
+                if row["Verdict"] in (stats.STRONG, stats.POOR):
+                    process.append(_process_finding(dim, row, overall, conf))
+                continue
+            out.append(_segment_finding(dim, row, overall, conf))
+    process = sorted(process, key=lambda f: -f.strength)[:MAX_PROCESS]
+    return _icp_wording(out) + process
+
+
+_NOT_A_FINDING = (stats.IN_LINE, stats.TOO_FEW, stats.TOO_FEW_ACCOUNTS)
+
+
+def _segment_finding(dim: Dimension, row: dict, overall: float, conf: float) -> Finding:
+    significant = row["Verdict"] in (stats.STRONG, stats.POOR)
+    strong = row["Verdict"] in (stats.STRONG, stats.LEANING_STRONG)
+    seg = f"{dim.label} = {row['Segment']}"
+    sentence = (f"Deals with {seg} win {_pct(row['Win rate'])} against {_pct(overall)} overall "
+                f"({row['Lift']:.2f} times the overall rate"
+                + (")." if significant else "; not significant yet)."))
+    rec = (f"Prioritise {seg} deals: aim prospecting and pipeline reviews at them" if strong
+           else f"Qualify {seg} deals harder or review how they are sold")
+    if not significant:
+        rec = f"Test further: {rec[0].lower()}{rec[1:]}"
+    q = float(row["q-value"])
+    ev = evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
+                       row["CI high"], row["Lift"], q, conf)
+    practical = stats.practical_effect(float(row["Win rate"]), overall, float(row["Lift"]))
+    area = "ICP" if dim.field == "company_revenue" else "Targeting"
+    return Finding(area, sentence, ev, strength_of(q), significant, rec, practical)
+
+
+def _process_finding(dim: Dimension, row: dict, overall: float, conf: float) -> Finding:
+    seg = f"{dim.label.lower() if dim.label[:1].isupper() and dim.label[1:].islower() else dim.label}" \
+          f" of {row['Segment']}"
+    lower = row["Win rate"] < overall
+    sentence = (f"Process observation: deals with a {seg} win {_pct(row['Win rate'])} against "
+                f"{_pct(overall)} overall. This measure grows until a deal closes, so it partly "
+                "follows from the outcome.")
+    rec = (f"Check whether deals with a {seg} were real opportunities, or were closed out early"
+           if lower else f"Look at what happens in deals with a {seg} before pushing for speed")
+    q = float(row["q-value"])
+    ev = evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
+                       row["CI high"], row["Lift"], q, conf)
+    return Finding("Process", sentence, ev, strength_of(q), True, rec, practical=False, process=True)
+
+
+def _icp_wording(findings: list[Finding]) -> list[Finding]:
+    """The strongest significant revenue band gets sweet-spot wording; other revenue bands stay
+    targeting findings."""
+    best = max((f for f in findings if f.area == "ICP" and f.significant and "Prioritise" in
+                f.recommendation), key=lambda f: f.strength, default=None)
+    out = []
+    for f in findings:
+        if f.area != "ICP":
             out.append(f)
-            if (dim.field == "company_revenue" and significant and strong
-                    and (best_revenue is None or row.Lift > best_revenue[0])):
-                best_revenue = (row.Lift, row.Segment)
-    if best_revenue is not None:
-        # the sweet-spot band gets ICP wording
-        seg = f"Company revenue = {best_revenue[1]}"
-        out = [Finding("ICP", f.sentence, f.evidence, f.strength, f.significant,
-                       f"Sweet spot: focus prospecting on companies with revenue {best_revenue[1]}")
-               if f.significant and f.sentence.startswith(f"Deals with {seg} ") else f for f in out]
+        elif f is best:
+            band = f.recommendation.split(" = ", 1)[1].split(" deals", 1)[0]
+            out.append(replace(f, recommendation="Sweet spot: focus prospecting on companies with "
+                                                 f"revenue {band}"))
+        else:
+            out.append(replace(f, area="Targeting"))
     return out
 
 
 def driver_findings(table: pd.DataFrame, overall: float, conf: float) -> list[Finding]:
     """Every significant driver."""
     out = []
-    for row in table.itertuples(index=False):
-        strong = row.Lift > 1
-        sentence = (f"Deals with {row.Segment} win {_pct(row._3)} against {_pct(overall)} overall, "
-                    f"{'more' if strong else 'less'} than either condition alone "
-                    f"({_pct(row._11)} and {_pct(row._12)}).")
-        rec = (f"Make {row.Segment} part of the ideal customer profile" if strong
-               else f"Screen {row.Segment} deals harder at qualification")
-        ev = evidence_text(int(row.Deals), int(row.Won), row._3, row._4, row._5, row.Lift, row._7, conf)
-        out.append(Finding("ICP", sentence, ev, strength_of(row._7), True, rec))
+    for row in table.to_dict("records"):
+        strong = row["Lift"] > 1
+        sentence = (f"Deals with {row['Segment']} win {_pct(row['Win rate'])} against "
+                    f"{_pct(overall)} overall, {'more' if strong else 'less'} than either condition "
+                    f"alone ({_pct(row['Win rate of first condition'])} and "
+                    f"{_pct(row['Win rate of second condition'])}).")
+        rec = (f"Make {row['Segment']} part of the ideal customer profile" if strong
+               else f"Screen {row['Segment']} deals harder at qualification")
+        ev = evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
+                           row["CI high"], row["Lift"], row["q-value"], conf)
+        practical = stats.practical_effect(row["Win rate"], overall, row["Lift"])
+        out.append(Finding("ICP", sentence, ev, strength_of(row["q-value"]), True, rec, practical))
     return out
 
 
 def owner_findings(table: pd.DataFrame, conf: float) -> list[Finding]:
-    """Owners significantly above or below the rate their deal mix predicts."""
+    """Owners significantly above or below the rate their deal mix predicts (closed deals only)."""
     out = []
-    for row in table.itertuples(index=False):
-        if row.Assessment not in ("Above expected", "Below expected"):
+    for row in table.to_dict("records"):
+        if row["Assessment"] not in ("Above expected", "Below expected"):
             continue
-        above = row.Assessment == "Above expected"
-        sentence = (f"One owner wins {_pct(row._3)} of deals where their deal mix predicts "
-                    f"{_pct(row._4)} ({'above' if above else 'below'} expectation).")
-        rec = (f"Learn from {row.Owner}'s approach and share it with the team" if above
-               else f"Review deals and coaching with {row.Owner}")
-        ev = (evidence_text(int(row.Deals), int(row.Won), row._3, row._8, row._9, None, row._6, conf)
-              + f", expected win rate {_pct(row._4)}")
-        out.append(Finding("Coaching", sentence, ev, strength_of(row._6), True, rec))
+        above = row["Assessment"] == "Above expected"
+        sentence = (f"One owner wins {_pct(row['Win rate'])} of deals where their deal mix predicts "
+                    f"{_pct(row['Expected win rate'])} ({'above' if above else 'below'} expectation).")
+        rec = (f"Learn from {row['Owner']}'s approach and share it with the team" if above
+               else f"Review deals and coaching with {row['Owner']}")
+        ev = (evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
+                            row["CI high"], None, row["q-value"], conf)
+              + f", expected win rate {_pct(row['Expected win rate'])}")
+        expected = row["Expected win rate"]
+        practical = stats.practical_effect(row["Win rate"], expected,
+                                           row["Win rate"] / expected if expected else float("nan"))
+        out.append(Finding("Coaching", sentence, ev, strength_of(row["q-value"]), True, rec, practical))
     return out
 
 
 def competitor_findings(table: pd.DataFrame, conf: float) -> list[Finding]:
     """Competitors we beat or lose to significantly more than in other competitive deals."""
     out = []
-    for row in table.itertuples(index=False):
-        if row.Verdict not in (stats.STRONG, stats.POOR):
+    for row in table.to_dict("records"):
+        if row["Verdict"] not in (stats.STRONG, stats.POOR):
             continue
-        strong = row.Verdict == stats.STRONG
-        sentence = (f"Against {row.Competitor} the win rate is {_pct(row._4)}, "
-                    f"{row.Lift:.2f} times the rate in other competitive deals.")
-        rec = (f"Seek out deals against {row.Competitor} and reuse the arguments that win them" if strong
-               else f"Build a battlecard and a proof plan for deals against {row.Competitor}")
-        ev = evidence_text(int(row.Deals), int(row.Won), row._4, row._5, row._6, row.Lift, row._7, conf)
-        out.append(Finding("Competition", sentence, ev, strength_of(row._7), True, rec))
+        strong = row["Verdict"] == stats.STRONG
+        name = row["Competitor"]
+        sentence = (f"Against {name} the win rate is {_pct(row['Win rate'])}, "
+                    f"{row['Lift']:.2f} times the rate in other competitive deals.")
+        rec = (f"Seek out deals against {name} and reuse the arguments that win them" if strong
+               else f"Build a battlecard and a proof plan for deals against {name}")
+        ev = evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
+                           row["CI high"], row["Lift"], row["q-value"], conf)
+        rest = row["Win rate"] / row["Lift"] if row["Lift"] else float("nan")
+        practical = stats.practical_effect(row["Win rate"], rest, row["Lift"])
+        out.append(Finding("Competition", sentence, ev, strength_of(row["q-value"]), True, rec,
+                           practical))
     return out
 
 
@@ -197,7 +247,8 @@ def loss_findings(table: pd.DataFrame, lost_deals: int, fdr: float) -> list[Find
         if isinstance(row.get("Most over-represented in"), str) and row["Most over-represented in"]:
             ev += (f"; most over-represented in {row['Most over-represented in']} "
                    f"(lift {row['Lift there']:.2f})")
-        out.append(Finding(area, sentence, ev, strength_of(qq), True, action))
+        practical = share - DOMINANT_SHARE >= stats.MIN_POINTS
+        out.append(Finding(area, sentence, ev, strength_of(qq), True, action, practical))
     return out
 
 
@@ -210,7 +261,9 @@ def trend_finding(change: tuple[float, float, str, str] | None, sentence: str, f
         return []
     rec = (f"Find what changed in {cur}: the win rate fell {abs(diff):.1f} points from {prev}" if diff < 0
            else f"Find what drove the {diff:.1f}-point improvement in {cur} and repeat it")
-    return [Finding("Trend", sentence, f"two-proportion test p = {p:.2g}", strength_of(p), True, rec)]
+    practical = abs(diff) >= stats.MIN_POINTS * 100
+    return [Finding("Trend", sentence, f"two-proportion test p = {p:.2g}", strength_of(p), True, rec,
+                    practical)]
 
 
 def qualification_finding(result, fdr: float) -> list[Finding]:
@@ -228,7 +281,8 @@ def qualification_finding(result, fdr: float) -> list[Finding]:
           f"(+{gain:.1f} points), McNemar p = {result.mcnemar_p:.2g}; AUC {result.auc:.2f}")
     sentence = (f"A qualification threshold of {result.best:g} would classify {result.best_accuracy:.0%} of "
                 f"deals correctly, against {result.current_accuracy:.0%} today.")
-    return [Finding("Qualification", sentence, ev, strength_of(result.mcnemar_p), significant, rec)]
+    return [Finding("Qualification", sentence, ev, strength_of(result.mcnemar_p), significant, rec,
+                    gain >= stats.MIN_POINTS * 100)]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -1,6 +1,6 @@
 """Generated canonical deals with known, planted effects (tests and benchmarks).
 
-``make_deals(n, seed)`` returns a canonical deals frame (see schema.py) whose
+``make_deals(n, seed)`` returns a canonical deals frame (see dealset.py) whose
 win probability depends only on the effects given: a dict of
 ``column -> {level: log-odds shift}``. Every other dimension is noise.
 """

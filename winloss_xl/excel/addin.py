@@ -80,11 +80,11 @@ def run_button(book: Any) -> str | None:
 
 def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> Any:
     """Read the input sheets of an open workbook, analyse, write the report; returns it."""
+    from ..config import Config
     from ..engine import analyze
     from ..ingest import load_deals
     from ..report.layout import build_report
     from ..report.live import write_report_live
-    from ..schema import Config
 
     say = progress or (lambda _text: None)
     say("Win/Loss: reading the Deals sheet...")

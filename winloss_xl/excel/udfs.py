@@ -28,16 +28,10 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
+from ..config import Config
 from ..errors import InputError
-from ..schema import (
-    FIELD_LABELS,
-    HEADER_SYNONYMS,
-    LOST_WORDS,
-    OPEN_WORDS,
-    WON_WORDS,
-    Config,
-    normalize_header,
-)
+from ..fields import FIELD_BY_NAME, field_label, normalize_header
+from ..words import LOST_WORDS, OPEN_WORDS, WON_WORDS
 from .cache import ContentIndex, LRUCache, content_key, gc_paused
 from .values import frame_rows, to_cell
 
@@ -285,7 +279,8 @@ def _label_keys(label: str, field: str | None) -> set[str]:
     keys = {normalize_header(label)}
     if field:
         keys.add(normalize_header(field))
-        keys.update(normalize_header(s) for s in HEADER_SYNONYMS.get(field, ()))
+        known = FIELD_BY_NAME.get(field)
+        keys.update(normalize_header(s) for s in (known.synonyms if known else ()))
     return keys
 
 
@@ -355,7 +350,7 @@ def _closed_column(prep: Any, column: Any) -> pd.Series:
     wanted = normalize_header(column)
     closed = prep.closed
     for name in closed.columns:
-        label = FIELD_LABELS.get(str(name))
+        label = field_label(str(name)) if str(name) in FIELD_BY_NAME else None
         if wanted in _label_keys(label or str(name), str(name) if label else None):
             return closed[name]
     raise InputError(f"no column '{column}' among these deals")

@@ -2,7 +2,7 @@
 
 - :mod:`.readers`  files, DataFrames and 2-D cell values -> a headed raw table
 - :mod:`.header`   header row under title lines; footer rows
-- :mod:`.mapping`  source headers -> canonical fields (synonyms live in schema.py)
+- :mod:`.mapping`  source headers -> canonical fields (the field registry in fields.py)
 - :mod:`.values`   numbers, dates, scores, booleans and text, decided per column
 - :mod:`.outcome`  stage words and won/closed flags -> won / lost / open
 - :mod:`.joins`    Accounts and Contacts

@@ -4,7 +4,7 @@ Salesforce XLSX reports put a title, a filter description and a blank line
 above the real header and end with "Grand Totals" and "Confidential
 Information" lines; spreadsheets pasted by hand often start at row 3. The
 header is the row among the first few that names the most known fields
-(synonyms from :mod:`winloss_xl.schema`); failing that, the first row made of
+(synonyms from :mod:`winloss_xl.fields`); failing that, the first row made of
 text labels only.
 """
 
@@ -14,14 +14,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ..schema import (
-    CONTACT_SYNONYMS,
-    FOOTER_WORDS,
-    HEADER_SYNONYMS,
-    INLINE_CONTACT_ROLES,
-    header_variants,
-    normalize_header,
-)
+from ..fields import CONTACT_FIELDS, FIELDS, INLINE_CONTACT_ROLES, header_variants, normalize_header
+from ..words import FOOTER_WORDS
 from .values import is_blank_value
 
 #: Rows scanned for the header.
@@ -33,9 +27,8 @@ _NUMBER_OR_DATE = re.compile(r"^[\s$€£(+-]*[\d.,]+[%)\sKkMmBb]*$|^\d{1,4}[-/.
 def known_headers() -> frozenset[str]:
     """Every normalised synonym of every field (deals, contacts, inline contacts)."""
     out: set[str] = set()
-    for table in (HEADER_SYNONYMS, CONTACT_SYNONYMS):
-        for words in table.values():
-            out.update(normalize_header(w) for w in words)
+    for words in [*(f.synonyms for f in FIELDS), *CONTACT_FIELDS.values()]:
+        out.update(normalize_header(w) for w in words)
     out.update(normalize_header(h) for h in INLINE_CONTACT_ROLES)
     return frozenset(out)
 

@@ -8,20 +8,26 @@ leave this module.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import numpy as np
 import pandas as pd
 
+from ..config import Config
 from ..errors import InputError
+from ..fields import CONTACT_COLUMNS, CONTACT_FIELDS, FIELD_BY_NAME, normalize_header
 from ..quality import QualityLog
-from ..schema import CONTACT_COLUMNS, CONTACT_SYNONYMS, HEADER_SYNONYMS, Config, normalize_header
-from .mapping import ColumnPlan, header_fate, plan_columns
+from .mapping import ColumnPlan, find_column, match_header, missing_column_error, plan_columns
 from .readers import RawTable
 from .values import clean_text, parse_numbers
 
+log = logging.getLogger("winloss_xl.ingest")
 #: An Accounts "revenue" column whose values all stay below this is in millions (Maven).
 MILLIONS_BELOW = 100_000
+#: A join that matches fewer than this share of the deals with an account key says so.
+FEW_MATCHES = 0.5
+_FIRMOGRAPHICS = ("industry", "region", "company_revenue", "employees")
 
 
 def account_join_key(values: pd.Series) -> pd.Series:
@@ -33,30 +39,74 @@ def account_join_key(values: pd.Series) -> pd.Series:
 
 def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
                   quality: QualityLog) -> pd.DataFrame:
-    """Fill industry, company_revenue, employees and region from an Accounts table."""
+    """Fill industry, company_revenue, employees and region from an Accounts table.
+
+    The accounts' key column is the one named by ``[join] accounts_key``, else, among the
+    columns that could be a key (Account Name, Account ID, Id, ...), the one whose values
+    match the most deals.
+    """
     pre = "Accounts: "
     frame = raw.frame
     for check, count, detail in raw.notes:
         quality.add(pre + check, count, detail)
-    plan = plan_columns(list(frame.columns), kind="accounts", overrides=None, label=raw.label)
-    key_col = _key_column(plan, "account_key", "no account key column in the accounts table",
-                          HEADER_SYNONYMS["account_key"], raw.label)
-    if "account_key" not in deals:
+    if deals["account_key"].isna().all() if "account_key" in deals else True:
         raise InputError(
             "accounts were given but the deals have no account column", file=raw.label,
             expected="an account column on the deals, named one of: "
-                     + ", ".join(HEADER_SYNONYMS["account_key"]),
+                     + ", ".join(FIELD_BY_NAME["account_key"].synonyms),
+            advice="Or name it in the config: [join] deals_account_key = \"Your Header\"",
         )
+    keys = account_join_key(deals["account_key"])
+    plan = plan_columns(list(frame.columns), table="accounts", label=raw.label)
+    key_col = _accounts_key(frame, plan, keys, config, raw.label)
+    acc = _account_table(frame, plan, key_col, quality, pre)
+    _record_account_columns(frame, plan, key_col, quality, pre)
+    matched = keys.isin(acc.index)
+    _record_matches(keys, matched, key_col, quality, pre)
+    return _fill_firmographics(deals, keys, acc, quality, pre)
+
+
+def _key_candidates(frame: pd.DataFrame, plan: ColumnPlan) -> list[str]:
+    cands = list(plan.fields.get("account_key", []))
+    for col in frame.columns:
+        hit = match_header(col, "accounts")
+        if hit and hit[0] == "account_key" and col not in cands:
+            cands.append(col)
+    return cands
+
+
+def _accounts_key(frame: pd.DataFrame, plan: ColumnPlan, deal_keys: pd.Series, config: Config,
+                  label: str) -> str:
+    wanted = config.join_key("accounts_key")
+    if wanted:
+        col = find_column(list(frame.columns), wanted)
+        if col is None:
+            raise missing_column_error(wanted, list(frame.columns), label, "[join] accounts_key")
+        return col
+    cands = _key_candidates(frame, plan)
+    if not cands:
+        raise InputError("no account key column in the accounts table", file=label,
+                         expected="a column named one of: "
+                                  + ", ".join(FIELD_BY_NAME["account_key"].synonyms) + ", Id",
+                         advice="Or name it in the config: [join] accounts_key = \"Your Header\"")
+    wanted_keys = set(deal_keys.dropna())
+    def hits(col: str) -> int:
+        return int(account_join_key(clean_text(frame[col])).isin(wanted_keys).sum())
+    return max(cands, key=lambda c: (hits(c), -cands.index(c)))
+
+
+def _account_table(frame: pd.DataFrame, plan: ColumnPlan, key_col: str, quality: QualityLog,
+                   pre: str) -> pd.DataFrame:
     acc = pd.DataFrame({"key": account_join_key(clean_text(frame[key_col]))}, index=frame.index)
     for fld in ("industry", "region"):
         col = plan.column(fld)
-        if col is not None:
+        if col is not None and col != key_col:
             acc[fld] = clean_text(frame[col])
     for fld in ("company_revenue", "employees"):
         col = plan.column(fld)
-        if col is None:
+        if col is None or col == key_col:
             continue
-        res = parse_numbers(frame[col], decimal_hint=raw.decimal_hint)
+        res = parse_numbers(frame[col], decimal_hint=None)
         if res.bad:
             quality.add(pre + "Unparseable values", res.bad, f"'{col}': not a number; left empty")
         vals = res.values
@@ -71,71 +121,88 @@ def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
     if dup.any():
         quality.add(pre + "Duplicate account keys", int(dup.sum()), "first row kept")
         acc = acc[~dup]
-    acc = acc.set_index("key")
-    for col in frame.columns:
-        fate = plan.fates.get(col)
-        if fate is None:
-            fate = header_fate(col) or "ignored: not a firmographic field"
-        quality.map_column(f"{pre}{col}", fate)
+    return acc.set_index("key")
 
-    keys = account_join_key(deals["account_key"])
+
+def _record_account_columns(frame: pd.DataFrame, plan: ColumnPlan, key_col: str,
+                            quality: QualityLog, pre: str) -> None:
+    for col in frame.columns:
+        info = plan.columns[col]
+        if col == key_col:
+            quality.map_column(pre + col, "join key", "identifier", info.how or "values")
+        elif info.field in _FIRMOGRAPHICS:
+            quality.map_column(pre + col, info.fate, info.role, info.how)
+        else:
+            quality.map_column(pre + col, info.fate if info.fate.startswith("left out") else
+                               "left out: not a firmographic field", info.role, info.how)
+
+
+def _record_matches(keys: pd.Series, matched: pd.Series, key_col: str, quality: QualityLog,
+                    pre: str) -> None:
     has_key = keys.notna()
-    matched = keys.isin(acc.index)
-    quality.add(pre + "Deals matched to an account", int(matched.sum()), "")
-    if (has_key & ~matched).any():
-        quality.add(pre + "Unmatched account keys", int((has_key & ~matched).sum()),
+    quality.add(pre + "Deals matched to an account", int(matched.sum()), f"by '{key_col}'")
+    unmatched = int((has_key & ~matched).sum())
+    if unmatched:
+        quality.add(pre + "Unmatched account keys", unmatched,
                     "deals whose account is not in the accounts table")
+    if has_key.any() and matched.sum() < FEW_MATCHES * has_key.sum():
+        quality.add(pre + "Join matched few deals", int(matched.sum()),
+                    f"only {int(matched.sum()):,} of {int(has_key.sum()):,} deals found their account "
+                    f"by '{key_col}'. Name the keys in the config: [join] accounts_key = \"...\" "
+                    "(the accounts' key) and deals_account_key = \"...\" (the deals' account column)")
+        log.warning("accounts join matched %d of %d deals", int(matched.sum()), int(has_key.sum()))
     if (~has_key).any():
         quality.add(pre + "Deals without an account", int((~has_key).sum()), "")
+
+
+def _fill_firmographics(deals: pd.DataFrame, keys: pd.Series, acc: pd.DataFrame,
+                        quality: QualityLog, pre: str) -> pd.DataFrame:
     out = deals.copy()
-    for fld in ("industry", "region", "company_revenue", "employees"):
+    for fld in _FIRMOGRAPHICS:
         if fld not in acc:
             continue
+        numeric = fld in ("company_revenue", "employees")
         looked = keys.map(acc[fld])
         if fld in out:
             filled = out[fld].isna() & looked.notna()
-            out[fld] = out[fld].where(~filled, looked)
-            out[fld] = out[fld].astype("float64" if fld in ("company_revenue", "employees")
-                                      else object)
+            out[fld] = out[fld].where(~filled, looked).astype("float64" if numeric else object)
         else:
             filled = looked.notna()
-            out[fld] = looked.astype("float64") if fld in ("company_revenue", "employees") \
-                else looked.astype(object).where(looked.notna(), None)
+            out[fld] = looked.astype("float64") if numeric else looked.astype(object).where(
+                looked.notna(), None)
         if filled.any():
             quality.add(pre + "Filled from accounts", int(filled.sum()), f"{fld}")
     return out
-
-
-def _key_column(plan: ColumnPlan, field: str, problem: str, accepted: tuple[str, ...],
-                label: str) -> str:
-    """The join-key column of an Accounts or Contacts table, or an InputError listing the names."""
-    column = plan.column(field)
-    if column is None:
-        raise InputError(problem, file=label,
-                         expected="a column named one of: " + ", ".join(accepted))
-    return column
 
 
 def contacts_from_table(raw: RawTable, config: Config, quality: QualityLog,
                         prefix: str = "Contacts: ") -> pd.DataFrame:
     """A contacts export (deal key, title, role, ...) -> canonical contact rows."""
     frame = raw.frame
-    plan = plan_columns(list(frame.columns), kind="contacts", overrides=None, label=raw.label)
-    _key_column(plan, "deal_id", "no deal key column in the contacts table",
-                CONTACT_SYNONYMS["deal_id"], raw.label)
+    key = config.join_key("contacts_key")
+    overrides = {"deal_id": key} if key else None
+    plan = plan_columns(list(frame.columns), table="contacts", overrides=overrides, label=raw.label)
+    if plan.column("deal_id") is None:
+        raise InputError("no deal key column in the contacts table", file=raw.label,
+                         expected="a column named one of: " + ", ".join(CONTACT_FIELDS["deal_id"]),
+                         advice="Or name it in the config: [join] contacts_key = \"Your Header\"")
     if plan.column("title") is None and plan.column("role") is None:
         raise InputError(
             "no title or role column in the contacts table", file=raw.label,
             expected="a column named one of: "
-                     + ", ".join(CONTACT_SYNONYMS["title"] + CONTACT_SYNONYMS["role"]),
+                     + ", ".join(CONTACT_FIELDS["title"] + CONTACT_FIELDS["role"]),
         )
     out = pd.DataFrame(index=frame.index)
     for fld in CONTACT_COLUMNS:
         col = plan.column(fld)
         out[fld] = clean_text(frame[col]) if col is not None else None
     for col in frame.columns:
-        fate = plan.fates.get(col) or header_fate(col) or "ignored: not a contact field"
-        quality.map_column(f"{prefix}{col}", fate)
+        info = plan.columns[col]
+        if info.field is not None:
+            quality.map_column(f"{prefix}{col}", f"contact {info.field}", "attribute", info.how)
+        else:
+            quality.map_column(f"{prefix}{col}", info.fate or "left out: not a contact field",
+                               info.role, info.how)
     empty = out["title"].isna() & out["role"].isna()
     if empty.any():
         quality.add(prefix + "Contacts without title or role dropped", int(empty.sum()), "")

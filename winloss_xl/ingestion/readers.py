@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from ..config import Config
 from ..errors import InputError
-from ..schema import BLANK_CELL_TEXTS, Config, header_variants, normalize_header
+from ..fields import header_variants, normalize_header
+from ..words import BLANK_CELL_TEXTS
 from .header import HEADER_SCAN_ROWS, find_header_row, known_headers
 from .mapping import is_key_header
 from .values import blank_cells, is_blank_value
@@ -37,7 +39,10 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 ACCEPTED_EXTENSIONS = (*TEXT_EXTENSIONS, *EXCEL_EXTENSIONS, ".json")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NA_TEXTS = sorted(BLANK_CELL_TEXTS)
+#: Read as missing while parsing text files: Excel error texts only. Words such as "None" or
+#: "N/A" stay text, because in some columns they are a value ("None": no competitor); the
+#: column parsers decide blanks with the one rule of :func:`values.is_blank_value`.
+_NA_TEXTS = sorted(t for t in BLANK_CELL_TEXTS if t.startswith("#") or t == "")
 
 
 @dataclass

@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from ..schema import BLANK_CELL_TEXTS, FALSE_WORDS, TRUE_WORDS, normalize_header
+from ..fields import normalize_header
+from ..words import BLANK_SPELLINGS, BLANKS_UPPER, FALSE_WORDS, TRUE_WORDS
 
-_BLANKS_UPPER = frozenset(t.upper() for t in BLANK_CELL_TEXTS)
+_BLANKS_UPPER = BLANKS_UPPER
 
 
 @dataclass
@@ -480,8 +481,10 @@ def parse_bools(raw: pd.Series) -> Parsed:
 
 # ----------------------------------------------------------------------- text
 
-def _text_of(v: object) -> str | None:
+def _text_of(v: object, keep: frozenset[str] = frozenset()) -> str | None:
     if is_blank_value(v):
+        if keep and isinstance(v, str) and normalize_header(v) in keep:
+            return " ".join(v.split())
         return None
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -491,27 +494,25 @@ def _text_of(v: object) -> str | None:
     return t or None
 
 
-_BLANK_VARIANTS = frozenset(
-    {t for b in BLANK_CELL_TEXTS for t in (b, b.upper(), b.lower(), b.title())})
-
-
-def _clean_strings(values: list) -> np.ndarray:
+def _clean_strings(values: list, keep: frozenset[str] = frozenset()) -> np.ndarray:
     """Fast :func:`_text_of` for many values that are mostly clean strings already.
 
     Strips with ``map`` and checks for inner runs of whitespace once over the
-    joined text, so a million unique IDs cost a fraction of a second.
+    joined text, so a million unique IDs cost a fraction of a second. Blank texts are
+    found by one set intersection with every case spelling of them, so the rule is the
+    same as :func:`is_blank_value`'s.
     """
     try:
         stripped = list(map(str.strip, values))
     except TypeError:  # not all text
-        return np.array([_text_of(v) for v in values], dtype=object)
+        return np.array([_text_of(v, keep) for v in values], dtype=object)
     joined = "\x00".join(stripped)
     if any(ch in joined for ch in ("  ", "\t", "\n", "\r", "\u00a0")):
-        return np.array([_text_of(v) for v in values], dtype=object)
+        return np.array([_text_of(v, keep) for v in values], dtype=object)
     arr = np.fromiter(stripped, dtype=object, count=len(stripped))
-    found = _BLANK_VARIANTS.intersection(stripped)
+    found = [b for b in BLANK_SPELLINGS.intersection(stripped) if normalize_header(b) not in keep]
     if found:
-        arr[pd.Series(arr).isin(list(found)).to_numpy()] = None
+        arr[pd.Series(arr).isin(found).to_numpy()] = None
     return arr
 
 
@@ -522,21 +523,26 @@ def _mostly_unique(raw: pd.Series) -> bool:
     return head.nunique() > 0.5 * len(head)
 
 
-def clean_text(raw: pd.Series) -> pd.Series:
-    """Category text: trimmed, inner spaces collapsed, blanks and error cells -> None (object dtype)."""
+def clean_text(raw: pd.Series, keep: frozenset[str] = frozenset()) -> pd.Series:
+    """Category text: trimmed, inner spaces collapsed, blanks and error cells -> None (object dtype).
+
+    ``keep`` holds normalised blank-like words that are real values in this column (in a
+    competitor column "None" means no competitor).
+    """
     if ptypes.is_integer_dtype(raw.dtype) and not ptypes.is_bool_dtype(raw.dtype) \
             and not raw.hasnans:
         return pd.Series(raw.astype(str).to_numpy(dtype=object), index=raw.index, dtype=object)
     if ptypes.is_string_dtype(raw.dtype) and _mostly_unique(raw):
         # IDs and names: nearly every value distinct, so factorising first only costs time
         texts = raw.fillna("") if raw.dtype != object and raw.hasnans else raw
-        out = _clean_strings(texts.tolist())
+        out = _clean_strings(texts.tolist(), keep)
         return pd.Series(out, index=raw.index, dtype=object)
-    codes, _uniques, texts = distinct_texts(raw)
+    codes, _uniques, texts = distinct_texts(raw, keep)
     return spread_texts(codes, texts, raw.index)
 
 
-def distinct_texts(raw: pd.Series) -> tuple[np.ndarray, list, np.ndarray]:
+def distinct_texts(raw: pd.Series, keep: frozenset[str] = frozenset()
+                   ) -> tuple[np.ndarray, list, np.ndarray]:
     """(codes, distinct raw values, their category text): :func:`clean_text` before spreading.
 
     For callers that look at a column's distinct values first and may then keep its text
@@ -544,9 +550,9 @@ def distinct_texts(raw: pd.Series) -> tuple[np.ndarray, list, np.ndarray]:
     """
     codes, uniques = _factorize(raw)
     if len(uniques) > 2000:
-        texts = _clean_strings(uniques)
+        texts = _clean_strings(uniques, keep)
     else:
-        texts = np.array([_text_of(v) for v in uniques], dtype=object)
+        texts = np.array([_text_of(v, keep) for v in uniques], dtype=object)
     return codes, uniques, texts
 
 

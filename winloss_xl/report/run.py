@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..config import Config
 from ..errors import InputError
-from ..schema import Config
 
 log = logging.getLogger("winloss_xl")
 

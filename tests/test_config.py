@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from winloss_xl.schema import DEFAULT_REVENUE_BANDS, Config, band_label, parse_revenue_bands
+from winloss_xl.config import DEFAULT_REVENUE_BANDS, Config, band_label, parse_revenue_bands
 
 
 def test_configured_default_edges_reproduce_the_default_bands():

@@ -94,7 +94,7 @@ class Config:
             data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise InputError("config file not found", file=str(p.resolve())) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, ValueError) as exc:
             reason = "nested too deeply" if isinstance(exc, RecursionError) else _trim(exc)
             raise InputError(
                 f"config file is not valid TOML ({reason})", file=str(p),

@@ -347,7 +347,7 @@ PROCESS_PATTERNS: tuple[str, ...] = (
 OUTCOME_PATTERNS: tuple[str, ...] = (
     r"forecast", r"probability", r"weighted (amount|revenue|value)", r"expected revenue",
     r"(won|win) reasons?", r"closed won reason", r"\bis (closed|won|lost|open)\b",
-    r"(time in|date entered|date exited|entered|exited).*\b(won|lost|closed)\b",
+    r"(time in|date entered|date exited|entered|exited).*\b(won|lost)\b",
     r"\b(won|lost|closed) (date|time|amount)\b", r"close reason", r"stage probability",
     r"\bis deleted\b", r"\bdeleted\b", r"next step",
 )

@@ -217,3 +217,46 @@ def test_sweet_spot_revenue_band_and_test_further_items():
     # significant items come first
     conf = recs["Confidence"].tolist()
     assert conf == sorted(conf, key=lambda c: c == "Test further")
+
+
+def test_nested_conditions_are_not_reported_as_a_second_driver():
+    """A subgroup inside its group is one condition: no driver pairs them, and of two drivers
+    that share most of their deals (Group = G and X, Subgroup = S and X, S most of G) only one
+    is reported."""
+    rng = np.random.default_rng(5)
+    n = 6000
+    sub = rng.choice(["S1", "S2", "S3", "S4", "S5", "S6"], n, p=[0.25, 0.05, 0.2, 0.2, 0.15, 0.15])
+    group = np.where(np.isin(sub, ["S1", "S2"]), "G1", np.where(np.isin(sub, ["S3", "S4"]), "G2", "G3"))
+    route = rng.choice(["Reseller", "Field"], n)
+    logit = -0.3 + 1.2 * ((sub == "S1") & (route == "Reseller"))
+    won = rng.random(n) < 1 / (1 + np.exp(-logit))
+    df = pd.DataFrame({"outcome": np.where(won, "won", "lost"), "Supplies Subgroup": sub,
+                       "Supplies Group": group, "Route To Market": route})
+    a = analyze(DealSet.from_frame(df, extra_dimensions=["Supplies Subgroup", "Supplies Group",
+                                                         "Route To Market"]))
+    drivers = a.tables["tblDrivers"]
+    assert not drivers.empty
+    assert not drivers["Segment"].str.contains("Supplies Group").any() or not drivers[
+        "Segment"].str.contains("Supplies Subgroup = S1 and Route To Market = Reseller").any()
+    masks = []
+    for seg in drivers["Segment"]:
+        mask = np.ones(n, dtype=bool)
+        for cond in seg.split(" and "):
+            col, value = cond.split(" = ")
+            mask &= (df[col] == value).to_numpy()
+        masks.append(mask)
+    for i in range(len(masks)):
+        for j in range(i):
+            both = (masks[i] & masks[j]).sum()
+            assert both < 0.8 * min(masks[i].sum(), masks[j].sum())
+    for seg in drivers["Segment"]:
+        assert not ("Supplies Group" in seg and "Supplies Subgroup" in seg), seg
+
+
+def test_configured_revenue_bands_kept_when_quantiles_split_no_better():
+    """Eight deals falling 4 / 4 into 0-10M / 10-50M keep the configured bands."""
+    df = pd.DataFrame({"outcome": ["won", "lost"] * 4,
+                       "company_revenue": [2e6, 3e6, 5e6, 8e6, 12e6, 20e6, 30e6, 40e6]})
+    p = analyze(DealSet.from_frame(df)).tables["tblPatterns"]
+    segs = p.loc[p["Dimension"] == "Company revenue", ["Segment", "Deals"]].values.tolist()
+    assert segs == [["0-10M", 4], ["10-50M", 4]]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
+from .. import stats
 from ..dealset import DealSet
 from ..errors import InputError
 
@@ -139,6 +140,12 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
 
     # patterns, drivers, owners
     tables["tblPatterns"] = patterns.patterns_table(prep)
+    few_accounts = int((tables["tblPatterns"]["Verdict"] == stats.TOO_FEW_ACCOUNTS).sum())
+    if few_accounts:
+        prep.quality.append(("Segments with too few accounts", few_accounts,
+                             f"segments of fewer than {cfg.min_accounts} distinct accounts (min_accounts): "
+                             "shown, never tested or recommended, because deals of one account are "
+                             "not independent evidence"))
     parts = patterns.by_dimension(prep, tables["tblPatterns"])
     if not parts:
         notes["tblPatterns"] = ("No dimension with at least two recorded values was found among the "
@@ -248,7 +255,7 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
         if len(extra) else dq
     if tables["tblDataQuality"].empty:
         notes["tblDataQuality"] = "Nothing to report: no rows were dropped, fixed or left unparsed."
-    tables["tblColumnMap"] = dealset.quality.column_map_frame()
+    tables["tblColumnMap"] = _column_map(dealset, prep.left_out)
     if tables["tblColumnMap"].empty:
         notes["tblColumnMap"] = "The deals were given as an already-canonical table; no columns were mapped."
 
@@ -269,6 +276,17 @@ _CONTRACT_COLUMNS: dict[str, list[str]] = {
                     "q-value", "Verdict", "Typical role"],
     "tblCommittee": ["Contacts on deal", "Deals", "Won", "Win rate", "CI low", "CI high", "q-value"],
 }
+
+
+def _column_map(dealset: DealSet, left_out: dict[str, str]) -> pd.DataFrame:
+    """tblColumnMap, with the columns the engine found to restate the outcome marked so."""
+    table = dealset.quality.column_map_frame()
+    sources = {col: header for header, col in reversed(list(dealset.headers.items()))}
+    for name, reason in left_out.items():
+        rows = table["Source column"] == sources.get(name, name)
+        table.loc[rows, ["Mapped to", "Role", "How matched"]] = [f"left out: {reason}", "outcome",
+                                                                 "values"]
+    return table
 
 
 def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[str, pd.DataFrame]) -> None:

@@ -68,6 +68,9 @@ _KIND_WORDS = {TEXT: "categories", CODE: "codes", NUMBER: "bands"}
 
 
 def _role_of_fate(fate: str, role: str) -> str:
+    """The role the values give a left-out column; a role its header gave is kept."""
+    if role != ATTRIBUTE:
+        return role
     if "identifier" in fate:
         return IDENTIFIER
     if "personal" in fate or "free text" in fate:

@@ -237,9 +237,12 @@ def decide(ev: Evidence) -> Decision:
             prob[ev.probability >= 0.995] = SAYS_WON
             prob[ev.probability <= 0.005] = SAYS_LOST
     stacked = np.stack([c for _, c in ev.sources] + [prob], axis=1)
-    combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    # one integer per row (each code is below 9): a 1-D unique is far faster than axis=0
+    key = (stacked.astype("int64") * (9 ** np.arange(stacked.shape[1], dtype="int64"))).sum(axis=1)
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    combos = stacked[first]
     inverse = inverse.ravel()
-    counts = np.bincount(inverse, minlength=len(combos))
+    counts = np.bincount(inverse, minlength=len(uniq))
     names = [name for name, _ in ev.sources]
     out = np.empty(len(combos), dtype=np.int8)
     decision = Decision(pd.Series(dtype=object), nd)

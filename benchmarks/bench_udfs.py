@@ -140,11 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  load average {load:.2f} on {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
 
     # where the cold time goes (with the collector paused, as inside the formula)
+    from winloss_xl.config import Config
     from winloss_xl.engine import patterns
     from winloss_xl.engine.prepare import prepare
     from winloss_xl.excel.cache import gc_paused
     from winloss_xl.ingest import load_deals
-    from winloss_xl.config import Config
 
     batch = fresh_copy(values)
     with gc_paused():

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from winloss_xl import stats
+from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze, filter_deals, split_deals
 from winloss_xl.engine.analysis import CONTRACT_TABLES
 from winloss_xl.engine.synthetic import make_deals
 from winloss_xl.errors import InputError
-from winloss_xl.config import Config
 
 CONTRACT_COLUMNS = {
     "tblSummary": ["Metric", "Value"],
@@ -445,10 +445,10 @@ def test_values_seen_only_on_open_deals_are_not_segments():
 def test_patterns_split_per_dimension_by_position_even_with_equal_labels() -> None:
     from dataclasses import replace
 
+    from winloss_xl.config import Config
     from winloss_xl.demo_data import demo_dealset
     from winloss_xl.engine import patterns
     from winloss_xl.engine.prepare import NOT_RECORDED, prepare
-    from winloss_xl.config import Config
 
     prep = prepare(demo_dealset(), Config())
     first, second = prep.dims[0], prep.dims[1]

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from winloss_xl import stats
+from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze, filter_deals
 from winloss_xl.engine.bands import band_labels, nice_number, quantile_edges
 from winloss_xl.engine.losses import categorize, split_reasons
 from winloss_xl.engine.synthetic import make_deals
-from winloss_xl.config import Config
 
 
 def _interaction_deals(seed: int = 0, n: int = 6000) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from winloss_xl.config import Config
 from winloss_xl.engine.analysis import Finding
 from winloss_xl.engine.personas import (
     COMMITTEE_COLUMNS,
@@ -18,7 +19,6 @@ from winloss_xl.engine.personas import (
     PersonaResult,
     persona_analysis,
 )
-from winloss_xl.config import Config
 
 CFG = Config()
 VP_SPELLINGS = ["VP Sales", "SVP, Worldwide Sales", "Vice President of Sales", "vp sales"]

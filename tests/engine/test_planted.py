@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from winloss_xl import stats
+from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze
 from winloss_xl.engine.synthetic import make_deals
-from winloss_xl.config import Config
 
 REAL = {"Industry", "Region"}
 SEEDS = range(20)

@@ -139,7 +139,7 @@ def maven():
 
 
 def test_maven_findings_rest_on_attributes_of_many_accounts(maven):
-    ds, a = maven
+    _, a = maven
     p = a.tables["tblPatterns"]
     few = p.loc[p["Accounts"] < a.config.min_accounts, ["Dimension", "Segment"]]
     process = p.loc[p["Role"] == "process measure", "Dimension"].unique()
@@ -157,7 +157,7 @@ def test_maven_findings_rest_on_attributes_of_many_accounts(maven):
 
 
 def test_maven_revenue_bands_split_the_deals(maven):
-    ds, a = maven
+    _, a = maven
     p = a.tables["tblPatterns"]
     rev = p[(p["Dimension"] == "Company revenue") & (p["Segment"] != "Not recorded")]
     assert len(rev) >= 3

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from winloss_xl.cli import main
+from winloss_xl.config import EXCEL_MAX_ROWS, Config
 from winloss_xl.errors import InputError
 from winloss_xl.ingest import load_deals
-from winloss_xl.config import EXCEL_MAX_ROWS, Config
 
 from .builders import write_csv, write_xlsx, write_zip_bomb_xlsx
 from .checks import file_hashes

@@ -35,8 +35,7 @@ def test_not_won_is_lost_only_when_something_says_closed(tmp_path: Path) -> None
                                    "Closed Trial,FALSE,FALSE\nClosed lost,FALSE,TRUE\n"
                                    "Deep Dive. PSP Drafted,FALSE,\n"))
     assert _outcomes(ds) == ["won", "open", "open", "lost", "open"]
-    # the flags decided the custom stages: listed by name, not as a silent default
-    detail = " ".join(ds.quality.to_frame()["Detail"])
+    # the flags decided the custom stages: counted, not a silent default
     assert ds.quality.count_of("Unrecognised stages read from other columns") == 2
     assert ds.quality.count_of("Unrecognised stages counted as open") == 1
 

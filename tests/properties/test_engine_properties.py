@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 
+from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze, losses, patterns, summary
 from winloss_xl.engine.prepare import prepare
 from winloss_xl.errors import InputError
-from winloss_xl.config import Config
 
 from .strategies import deal_frames
 

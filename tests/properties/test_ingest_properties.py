@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from winloss_xl.errors import InputError
-from winloss_xl.ingest import load_deals
 from winloss_xl.fields import DEAL_COLUMNS
+from winloss_xl.ingest import load_deals
 
 from .strategies import tables
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from winloss_xl.config import Config
 from winloss_xl.report.model import GENERATED_MARK
 from winloss_xl.report.template import TEMPLATE_NAME, fresh_template_bytes, template_bytes
-from winloss_xl.config import Config
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..config import Config
 from .. import stats
+from ..config import Config
 from ..dealset import DealSet
 from ..errors import InputError
 

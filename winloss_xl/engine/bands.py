@@ -134,8 +134,9 @@ def split_quality(banding: Banding, min_deals: int) -> tuple[bool, float]:
 
 
 def better_split(quantile: Banding, configured: Banding, min_deals: int) -> bool:
-    """True when the configured bands fail to split the deals (fewer than two testable bands,
-    or one band holding nearly all of them) and the quantile bands split them better.
+    """True when the configured bands fail to split the deals (fewer than two bands of
+    ``min_deals`` deals, or one band holding nearly all of them) and the quantile bands do
+    split them: into at least two such bands, with a smaller largest band.
 
     >>> values = np.array([1e6] * 4 + [20e6] * 4)
     >>> better_split(band_quantiles(values, 4), band_configured(values, (("0-10M", 0, 1e7),
@@ -144,6 +145,6 @@ def better_split(quantile: Banding, configured: Banding, min_deals: int) -> bool
     """
     c_ok, c_top = split_quality(configured, min_deals)
     q_ok, q_top = split_quality(quantile, min_deals)
-    if c_ok and c_top < NEARLY_ALL:
+    if (c_ok and c_top < NEARLY_ALL) or not q_ok:
         return False
-    return (q_ok, -q_top) > (c_ok, -c_top)
+    return not c_ok or q_top < c_top

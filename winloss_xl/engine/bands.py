@@ -133,6 +133,12 @@ def split_quality(banding: Banding, min_deals: int) -> tuple[bool, float]:
     return bool((counts >= min_deals).sum() >= 2), float(counts.max() / known.size)
 
 
+def splits_well(banding: Banding, min_deals: int) -> bool:
+    """At least two bands of ``min_deals`` values and no band holding nearly all of them."""
+    ok, top = split_quality(banding, min_deals)
+    return ok and top < NEARLY_ALL
+
+
 def better_split(quantile: Banding, configured: Banding, min_deals: int) -> bool:
     """True when the configured bands fail to split the deals (fewer than two bands of
     ``min_deals`` deals, or one band holding nearly all of them) and the quantile bands do
@@ -143,8 +149,10 @@ def better_split(quantile: Banding, configured: Banding, min_deals: int) -> bool
     ...     ("10-50M", 1e7, 5e7))), 5)
     False
     """
+    if splits_well(configured, min_deals):
+        return False
     c_ok, c_top = split_quality(configured, min_deals)
     q_ok, q_top = split_quality(quantile, min_deals)
-    if (c_ok and c_top < NEARLY_ALL) or not q_ok:
+    if not q_ok:
         return False
     return not c_ok or q_top < c_top

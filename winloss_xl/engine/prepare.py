@@ -315,8 +315,10 @@ def _revenue_dimension(prep: Prepared, values: np.ndarray) -> Dimension:
     """Company revenue in the configured bands, unless quantile bands split the deals better."""
     cfg = prep.config
     configured = bands.band_configured(values, cfg.revenue_bands)
-    quantile = bands.band_quantiles(values, cfg.quantile_bands)
     label = field_label("company_revenue")
+    if bands.splits_well(configured, cfg.min_deals):  # the usual case: no quantiles needed
+        return Dimension("company_revenue", label, configured.codes, configured.labels, "configured")
+    quantile = bands.band_quantiles(values, cfg.quantile_bands)
     if not bands.better_split(quantile, configured, cfg.min_deals):
         return Dimension("company_revenue", label, configured.codes, configured.labels, "configured")
     prep.quality.append((

@@ -28,6 +28,11 @@ from .. import stats
 from ..config import Config
 from ..dealset import DealSet
 from ..errors import InputError
+from . import findings as found
+from . import losses, patterns, qualification, recommend, summary, trend
+from .findings import Finding
+from .personas import persona_analysis
+from .prepare import prepare
 
 #: Contract table names, in report order.
 CONTRACT_TABLES: tuple[str, ...] = (
@@ -45,27 +50,6 @@ CONTRACT_TABLES: tuple[str, ...] = (
     "tblDataQuality",
     "tblColumnMap",
 )
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One statement with its evidence, used for recommendations and the summary's sentences.
-
-    ``strength`` orders findings (higher = stronger evidence, e.g. -log10 q);
-    ``sentence`` is plain English with no account, contact or deal names.
-    """
-
-    area: str
-    sentence: str
-    evidence: str
-    strength: float
-    significant: bool
-    #: the action this finding supports (tblRecommendations); the sentence is used when empty
-    recommendation: str = ""
-    #: the effect is large enough to act on (|lift - 1| >= 0.10 and >= 3 points); "High" needs it
-    practical: bool = True
-    #: an observation about a process measure: never a headline, never "High"
-    process: bool = False
 
 
 @dataclass
@@ -105,10 +89,6 @@ class Analysis:
         return hit.iloc[0]
 
 
-# The engine modules import Finding from here, so they are imported after it is defined.
-from . import losses, patterns, qualification, recommend, summary, trend  # noqa: E402
-from .personas import persona_analysis  # noqa: E402
-from .prepare import prepare  # noqa: E402
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -233,14 +213,14 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
         tables["tblSummary"] = pd.concat([tables["tblSummary"], summary_rows], ignore_index=True)
 
     # findings and recommendations
-    findings.extend(recommend.pattern_findings(parts, overall, cfg.fdr, conf))
-    findings.extend(recommend.driver_findings(drivers, overall, conf))
-    findings.extend(recommend.owner_findings(owners, conf))
-    findings.extend(recommend.competitor_findings(comp, conf))
-    findings.extend(recommend.loss_findings(tables["tblLossReasons"], prep.n - prep.total_won, cfg.fdr))
-    findings.extend(recommend.trend_finding(trend.trend_change(tables["tblTrend"]) if not
+    findings.extend(found.pattern_findings(parts, overall, cfg.fdr, conf))
+    findings.extend(found.driver_findings(drivers, overall, conf))
+    findings.extend(found.owner_findings(owners, conf))
+    findings.extend(found.competitor_findings(comp, conf))
+    findings.extend(found.loss_findings(tables["tblLossReasons"], prep.n - prep.total_won, cfg.fdr))
+    findings.extend(found.trend_finding(trend.trend_change(tables["tblTrend"]) if not
                                             tables["tblTrend"].empty else None, sentences["trend"], cfg.fdr))
-    findings.extend(recommend.qualification_finding(qual, cfg.fdr))
+    findings.extend(found.qualification_finding(qual, cfg.fdr))
     findings = recommend.sort_findings(findings)
     tables["tblRecommendations"] = recommend.recommendations_table(findings, cfg.fdr)
     if tables["tblRecommendations"].empty:

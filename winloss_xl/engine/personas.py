@@ -41,7 +41,7 @@ from .. import stats
 from ..config import Config
 from ..fields import OUTCOME_LOST, OUTCOME_WON
 from . import titles as tt
-from .analysis import Finding
+from .findings import Finding
 
 AREA = "Personas"
 FREQUENCY_ONLY = "Frequency only"

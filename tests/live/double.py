@@ -35,6 +35,7 @@ from .typed_entry import ExcelError, typed_entry
 #: fake class -> (module attribute path of the real class)
 REAL = {
     "App": "xlwings.main.App",
+    "Apps": "xlwings.main.Apps",
     "Book": "xlwings.main.Book",
     "Sheets": "xlwings.main.Sheets",
     "Sheet": "xlwings.main.Sheet",

@@ -36,6 +36,7 @@ from .typed_entry import ExcelError, typed_entry
 REAL = {
     "App": "xlwings.main.App",
     "Apps": "xlwings.main.Apps",
+    "Books": "xlwings.main.Books",
     "Book": "xlwings.main.Book",
     "Sheets": "xlwings.main.Sheets",
     "Sheet": "xlwings.main.Sheet",

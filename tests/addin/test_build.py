@@ -90,7 +90,14 @@ def test_settings_sheet(built: Path) -> None:
     conf = conf_sheet(built)
     assert conf["UDF MODULES"] == "winloss_xl.excel.udfs"
     assert conf["INTERPRETER_WIN"] == INTERPRETER
-    assert conf["INTERPRETER_MAC"] == INTERPRETER
+    # a path with a space never reaches the Mac shell: left empty on a non-Mac build
+    assert conf["INTERPRETER_MAC"] is None and " " in INTERPRETER
+
+
+def test_interpreter_mac_is_the_interpreter_when_the_shell_takes_it(tmp_path: Path) -> None:
+    clean = "/opt/analyst-env/bin/python3"
+    conf = conf_sheet(build_addin(tmp_path, clean))
+    assert conf["INTERPRETER_WIN"] == conf["INTERPRETER_MAC"] == clean
     # anything but the text "true" keeps the workbook's folder off sys.path
     assert conf["ADD_WORKBOOK_TO_PYTHONPATH"] is False
     assert str(conf["ADD_WORKBOOK_TO_PYTHONPATH"]).lower() != "true"

@@ -101,10 +101,16 @@ def template_path() -> Path:
 
 
 def conf_rows(interpreter: str) -> list[tuple[str, str | bool]]:
-    """The settings sheet, top to bottom: (key in column A, value in column B)."""
+    """The settings sheet, top to bottom: (key in column A, value in column B).
+
+    ``Interpreter_Mac`` never holds a path the macOS shell would split: an add-in built
+    elsewhere with such a path (a Windows user folder with a space) leaves it empty, and
+    a build for macOS refuses the path (:func:`check_mac_interpreter`).
+    """
+    mac = interpreter if mac_interpreter_problem(interpreter) is None else ""
     return [
         ("Interpreter_Win", interpreter),
-        ("Interpreter_Mac", interpreter),
+        ("Interpreter_Mac", mac),
         ("PYTHONPATH", ""),
         ("Conda Path", ""),
         ("Conda Env", ""),

@@ -23,7 +23,6 @@ It models what Excel *does*, not only what it accepts:
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -489,32 +488,43 @@ class FakeFont(Fake):
     name = _mk("name")
 
 
+class _SpecSink:
+    """The engine side of ``xlwings.main.ConditionalFormats``: keeps the validated spec."""
+
+    def __init__(self) -> None:
+        self.specs: list[tuple[str, dict]] = []
+
+    def add_data_bar(self, spec: dict) -> None:
+        self.specs.append(("data_bar", spec))
+
+    def add_color_scale(self, spec: dict) -> None:
+        self.specs.append(("color_scale", spec))
+
+
 class FakeConditionalFormats(Fake):
+    """Arguments go through the real ``xlwings.main.ConditionalFormats`` (its own checks
+    and conversions); the spec it hands its engine is recorded on the sheet."""
+
     _real = "ConditionalFormats"
 
     def __init__(self, rec: Recorder, rng: FakeRange) -> None:
         super().__init__(rec)
         object.__setattr__(self, "_rng", rng)
 
-    def _add(self, kind: str, **spec: Any) -> None:
+    def _real_add(self, method: str, *args: Any, **kwargs: Any) -> None:
+        from xlwings.main import ConditionalFormats
+
+        sink = _SpecSink()
+        getattr(ConditionalFormats(impl=sink), method)(*args, **kwargs)
         rng = object.__getattribute__(self, "_rng")
-        rng._sheet._rules.append((kind, rng._r1, rng._c1, rng._r2, rng._c2, spec))
+        for kind, spec in sink.specs:
+            rng._sheet._rules.append((kind, rng._r1, rng._c1, rng._r2, rng._c2, spec))
 
-    def add_data_bar(self, color: Any, *, minimum: Any = None, maximum: Any = None,
-                     threshold_type: str = "number", gradient: bool = True,
-                     show_value: bool = True) -> None:
-        assert threshold_type in ("number", "percent", "percentile")
-        if minimum is not None and maximum is not None:
-            assert minimum < maximum, "minimum must be less than maximum."
-        self._add("data_bar", color=color, minimum=minimum, maximum=maximum)
+    def add_data_bar(self, *args: Any, **kwargs: Any) -> None:
+        self._real_add("add_data_bar", *args, **kwargs)
 
-    def add_color_scale(self, colors: Any, *, thresholds: Any = None,
-                        threshold_type: str = "number") -> None:
-        assert len(colors) in (2, 3)
-        if thresholds is not None:
-            assert len(thresholds) == len(colors)
-            assert all(a < b for a, b in itertools.pairwise(thresholds)), "strictly increasing"
-        self._add("color_scale", colors=tuple(colors), thresholds=tuple(thresholds or ()))
+    def add_color_scale(self, *args: Any, **kwargs: Any) -> None:
+        self._real_add("add_color_scale", *args, **kwargs)
 
 
 class FakeRange(Fake):

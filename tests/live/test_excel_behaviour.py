@@ -242,10 +242,13 @@ def test_data_bars_and_colour_scales_as_in_the_headless_report(pipeline_report, 
     for s in book.sheets._list:
         for kind, r1, c1, r2, c2, spec in s._rules:
             live.add((s._name, f"{kind.replace('_', '').lower()}:{a1(r1, c1)}:{a1(r2, c2)}"))
-            if kind == "data_bar":
-                assert (spec["minimum"], spec["maximum"]) == theme.DATA_BAR_RANGE
+            if kind == "data_bar":  # the spec xlwings hands its engine
+                assert spec["thresholds"] == theme.DATA_BAR_RANGE
+                assert spec["threshold_types"] == ("number", "number")
+                assert spec["bar_color"] == theme.rgb(theme.DATA_BAR_COLOUR)
             else:
                 assert spec["colors"] == tuple(theme.rgb(c) for c in theme.SCALE_COLOURS)
+                assert spec["threshold_types"] == ("number",) * 3
     headless = {(sheet, rule.replace("dataBar", "databar").replace("colorScale", "colorscale"))
                 for sheet, rule in _headless_rules(write_report(pipeline_report,
                                                                 tmp_path / "r.xlsx"))}
@@ -277,3 +280,12 @@ def test_tables_are_unlisted_the_way_each_platform_can(monkeypatch, pipeline_rep
         first = [t for s in book.sheets._list for t in s.tables._list if s._name != "Deals"]
         write_report_live(pipeline_report, book)
         assert first and all(t.api.calls == [call] for t in first)
+
+
+def test_the_macos_table_command_exists_in_xlwings_dictionary() -> None:
+    """``convert_to_range`` is the command xlwings' Excel for Mac terminology defines
+    (``table.api`` is an appscript reference there)."""
+    from xlwings import mac_dict
+
+    assert "convert_to_range" in {c[0] for c in mac_dict.commands}
+    assert "list_object" in {c[0] for c in mac_dict.classes}

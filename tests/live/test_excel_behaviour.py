@@ -161,6 +161,11 @@ def test_sheet_order_is_stable_with_a_chart_sheet(pipeline_report) -> None:
     worksheets = [s._name for s in book.sheets._list]
     assert worksheets[worksheets.index("Patterns") + 1] == "Drivers"
     assert names(book)[:5] == ["Deals", "Pipeline chart", "Notes", "Summary", "Trend chart"]
+    # ... and the first one comes back before the others
+    book._sheet("Summary").delete()
+    write_report_live(pipeline_report, book)
+    worksheets = [s._name for s in book.sheets._list]
+    assert worksheets == ["Deals", "Notes", *report]
 
 
 def test_the_double_places_after_as_xlwings_windows_engine_does() -> None:

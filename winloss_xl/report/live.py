@@ -64,10 +64,11 @@ def write_report_live(report: Report, book: Any) -> None:
     taken = {tbl.name.lower() for key, sheet in existing.items() if key not in ours
              for tbl in sheet.tables}
     first = previous = None
-    for spec in report.sheets:
+    for i, spec in enumerate(report.sheets):
         sheet = existing.get(spec.name.lower())
         if sheet is None:
-            sheet = _add_sheet(book, spec.name, previous)
+            later = (existing.get(s.name.lower()) for s in report.sheets[i + 1:])
+            sheet = _add_sheet(book, spec.name, previous, next((s for s in later if s), None))
             mark_generated(sheet)
         else:
             clear_sheet(sheet, taken)
@@ -108,12 +109,13 @@ def mark_generated(sheet: Any) -> None:
     sheet.names.add(GENERATED_MARK, "=TRUE")
 
 
-def _add_sheet(book: Any, name: str, previous: Any) -> Any:
-    """A new worksheet called ``name``, right after ``previous`` (else after the last one).
+def _add_sheet(book: Any, name: str, previous: Any, following: Any) -> Any:
+    """A new worksheet called ``name``: right after the report sheet ``previous``, else
+    right before the report sheet ``following``, else after the last worksheet.
 
-    ``before=`` the next worksheet is used wherever one exists: xlwings' Windows engine
-    places ``after=`` by ``Sheet.index``, which counts chart sheets, in the list of
-    worksheets, which does not. ``after=`` the last worksheet is safe on both engines.
+    ``before=`` a worksheet is used wherever one exists: xlwings' Windows engine places
+    ``after=`` by ``Sheet.index``, which counts chart sheets, in the list of worksheets,
+    which does not. ``after=`` the last worksheet is safe on both engines.
     """
     sheets = list(book.sheets)
     if previous is not None:
@@ -121,6 +123,8 @@ def _add_sheet(book: Any, name: str, previous: Any) -> Any:
         at = names.index(previous.name.lower())
         if at + 1 < len(sheets):
             return book.sheets.add(name=name, before=sheets[at + 1])
+    elif following is not None:
+        return book.sheets.add(name=name, before=following)
     return book.sheets.add(name=name, after=sheets[-1])
 
 

@@ -203,3 +203,18 @@ def test_cli_build_install_remove(tmp_path: Path, monkeypatch, capsys) -> None:
     assert "up to date" in capsys.readouterr().out
     assert cli_main(["addin", "remove"]) == 0
     assert not (folder / "winloss_xl.xlam").exists()
+
+
+def test_cli_build_on_macos_names_the_space(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`winloss-xl addin build` run by a Python under ~/Library/Application Support."""
+    import sys
+
+    from winloss_xl.excel import xlam
+
+    monkeypatch.setattr(xlam.sys, "platform", "darwin")
+    monkeypatch.setattr(sys, "executable",
+                        "/Users/ana/Library/Application Support/winloss-xl/venv/bin/python")
+    assert cli_main(["addin", "build", "-o", str(tmp_path / "winloss_xl.xlam")]) == 3
+    err = capsys.readouterr().err
+    assert "contains a space" in err and "~/.winloss-xl" in err
+    assert not (tmp_path / "winloss_xl.xlam").exists()

@@ -71,7 +71,7 @@ class Machine:
     which: Callable[[str], str | None] = shutil.which
     #: (registry key, value name) -> DWORD, or None when absent (Windows only)
     registry: Callable[[str, str], int | None] | None = None
-    #: the startup folder a running Excel reports (macOS), or None
+    #: the startup folder a running Excel reports (macOS); None: ask this machine's Excel
     ask_excel: Callable[[], Path | None] | None = None
 
     @property
@@ -83,6 +83,15 @@ class Machine:
     @property
     def has_excel(self) -> bool:
         return self.system in ("Windows", "macOS")
+
+    def startup_folder(self) -> Path:
+        """Excel's startup folder on this machine (macOS: as a running Excel reports it)."""
+        from .excel.install import excel_startup_path, startup_folder
+
+        ask = self.ask_excel
+        if ask is None:
+            ask = excel_startup_path if self.platform == sys.platform else (lambda: None)
+        return startup_folder(self.platform, self.home, self.env, ask_excel=ask)
 
 
 # ------------------------------------------------------------------ Python and packages
@@ -193,15 +202,12 @@ def check_template() -> Check:
 
 def addin_folder(machine: Machine) -> Path | None:
     """Where the add-in is looked for: $WINLOSS_XL_ADDIN_DIR, else Excel's startup folder."""
-    from .excel.install import startup_folder
-
     given = machine.env.get(ADDIN_DIR_ENV)
     if given:
         return Path(given)
     if not machine.has_excel:
         return None
-    return startup_folder(machine.platform, machine.home, machine.env,
-                          ask_excel=machine.ask_excel or (lambda: None))
+    return machine.startup_folder()
 
 
 def check_addin(machine: Machine) -> list[Check]:
@@ -263,10 +269,7 @@ def check_startup_folder(machine: Machine) -> Check:
     name = "Excel startup folder"
     if not machine.has_excel:
         return Check(name, NA, NOT_ON_LINUX, required=False)
-    from .excel.install import startup_folder
-
-    folder = startup_folder(machine.platform, machine.home, machine.env,
-                            ask_excel=machine.ask_excel or (lambda: None))
+    folder = machine.startup_folder()
     if folder.is_dir():
         return Check(name, OK, str(folder))
     return Check(name, FIX, f"{folder} does not exist",

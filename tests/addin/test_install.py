@@ -218,3 +218,12 @@ def test_cli_build_on_macos_names_the_space(tmp_path: Path, monkeypatch, capsys)
     err = capsys.readouterr().err
     assert "contains a space" in err and "~/.winloss-xl" in err
     assert not (tmp_path / "winloss_xl.xlam").exists()
+
+
+def test_another_name_of_the_same_python_is_not_a_change(tmp_path: Path) -> None:
+    """`python -m winloss_xl` and the `winloss-xl` command see venv/bin/python vs python3."""
+    install.install_addin(tmp_path, "/venv/bin/python", platform="win32")
+    assert install.install_addin(tmp_path, "/venv/bin/python3", platform="win32").action == "unchanged"
+    assert install.same_interpreter(r"C:\env\Scripts\python.exe", r"C:\env\Scripts\python.exe")
+    assert not install.same_interpreter("/venv/bin/python", "/other/bin/python")
+    assert not install.same_interpreter("/venv/bin/python", "/venv/bin/pythonw")

@@ -20,12 +20,13 @@ one exact xlwings version.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..errors import InputError
 from .xlam import ADDIN_FILENAME, ADDIN_MODE, build_xlam, built_info, check_mac_interpreter
@@ -75,9 +76,33 @@ def stale_stamps(info: dict[str, str], interpreter: str) -> tuple[str, ...]:
     now = {"winloss-xl": winloss_version(), "xlwings": xlwings.__version__, "interpreter": interpreter}
     changes = []
     for key in STAMPS:
-        if info.get(key) != now[key]:
-            changes.append(f"{key} {info.get(key) or 'unknown'} -> {now[key]}")
+        was = info.get(key)
+        same = (same_interpreter(was, now[key]) if key == "interpreter" and was
+                else was == now[key])
+        if not same:
+            changes.append(f"{key} {was or 'unknown'} -> {now[key]}")
     return tuple(changes)
+
+
+_PYTHON_NAME = re.compile(r"python(\d+(\.\d+)?)?(\.exe)?", re.IGNORECASE)
+
+
+def same_interpreter(a: str, b: str) -> bool:
+    """True for the same environment's Python under another of its names
+    (``venv/bin/python`` and ``venv/bin/python3``: ``sys.executable`` differs between
+    ``python -m winloss_xl`` and the ``winloss-xl`` command). Links are not followed:
+    every venv's ``python`` links to the same base interpreter.
+
+    >>> same_interpreter("/v/bin/python", "/v/bin/python3.11")
+    True
+    >>> same_interpreter("/v/bin/python", "/w/bin/python")
+    False
+    """
+    if a == b:
+        return True
+    pa, pb = PurePath(a), PurePath(b)
+    return (pa.parent == pb.parent and bool(_PYTHON_NAME.fullmatch(pa.name))
+            and bool(_PYTHON_NAME.fullmatch(pb.name)))
 
 
 def startup_folder(platform: str | None = None, home: Path | None = None,

@@ -4,8 +4,8 @@ Exit codes: 0 done; 2 usage; 3 the input cannot be analysed (the message names
 the file, the column and what was expected); 1 only for a bug.
 
 This module only parses arguments and dispatches; the work lives in
-``inspection`` (inspect), ``report.run`` (demo, analyze, template) and
-``excel.addin`` (addin).
+``inspection`` (inspect), ``report.run`` (demo, analyze, template),
+``excel.addin`` (addin) and ``doctor`` (doctor).
 """
 
 from __future__ import annotations
@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     addin.add_argument("action", choices=["build", "install", "remove"])
     addin.add_argument("-o", "--output", metavar="FILE",
                        help="with build: where to write winloss_xl.xlam")
+
+    doctor = sub.add_parser("doctor", help="is this machine ready: Python, packages, add-in, Excel")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--excel", action="store_true",
+                        help="also open Excel, run Analyze on the demo and one formula "
+                             "(Windows and macOS)")
     return parser
 
 
@@ -116,6 +122,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .excel.addin import run_addin_command
 
         return run_addin_command(args)
+    if args.command == "doctor":
+        from .doctor import run_doctor
+
+        return run_doctor(args)
     from .report import run
 
     return {"demo": run.run_demo, "analyze": run.run_analyze,

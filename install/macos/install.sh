@@ -6,18 +6,22 @@
 #   install/macos/install.sh --dry-run     print what would be done, change nothing
 #
 # Safe to run again: every step checks what is already there.
-#   1. a private Python environment in ~/Library/Application Support/winloss-xl/venv
+#   1. a private Python environment in ~/.winloss-xl/venv (a path without spaces:
+#      Excel for Mac starts Python through the shell with the path unquoted)
 #   2. the add-in winloss_xl.xlam in Excel's startup folder, plus the xlwings AppleScript
-#      Excel needs to run Python (rebuilt automatically when xlwings was upgraded)
+#      Excel needs to run Python (rebuilt when winloss-xl, xlwings or Python changed)
 #   3. the workbook template at ~/Documents/WinLoss.xlsx (never overwritten)
+#   4. a check of the result: winloss-xl doctor
 #
-# Environment: WINLOSS_HOME (install folder), WINLOSS_SOURCE (what to pip install),
-# PYTHON (the Python 3.10+ to build the environment with).
+# Environment: WINLOSS_HOME (install folder, no spaces), WINLOSS_SOURCE (what to pip
+# install), PYTHON (the Python 3.10+ to build the environment with).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
-WINLOSS_HOME="${WINLOSS_HOME:-$HOME/Library/Application Support/winloss-xl}"
+WINLOSS_HOME="${WINLOSS_HOME:-$HOME/.winloss-xl}"
+# where versions before 0.2 installed (its path has a space, which the add-in cannot use)
+OLD_HOME="$HOME/Library/Application Support/winloss-xl"
 VENV="$WINLOSS_HOME/venv"
 CLI="$VENV/bin/winloss-xl"
 TEMPLATE="$HOME/Documents/WinLoss.xlsx"
@@ -33,7 +37,7 @@ for arg in "$@"; do
   case "$arg" in
     --uninstall) MODE="uninstall" ;;
     --dry-run) DRY=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -71,8 +75,16 @@ if [[ "$MODE" == "uninstall" ]]; then
   exit 0
 fi
 
-step "1/3  Python environment"
+step "1/4  Python environment"
 if excel_running; then stop "Excel is open. Please quit Excel first (Cmd-Q), then run this again."; fi
+case "$WINLOSS_HOME" in
+  *[[:space:]]*) stop "WINLOSS_HOME ($WINLOSS_HOME) contains a space. Excel for Mac cannot start a Python whose path has one: choose a folder without spaces, such as ~/.winloss-xl." ;;
+esac
+if [[ -d "$OLD_HOME/venv" ]]; then
+  say "An earlier install is in $OLD_HOME (a path with a space, which the add-in cannot use)."
+  run rm -rf "$OLD_HOME/venv"
+  say "Removed its Python environment; the new one goes to $VENV."
+fi
 if [[ ! -x "$VENV/bin/python" ]]; then
   command -v "$PYTHON" >/dev/null 2>&1 || stop "Python 3.10 or newer is needed: install it from https://www.python.org, then run this again."
   "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
@@ -88,12 +100,12 @@ run "$VENV/bin/python" -m pip install --quiet --upgrade "$WINLOSS_SOURCE" \
   || stop "installing winloss-xl from $WINLOSS_SOURCE failed (see above)."
 say "winloss-xl is installed."
 
-step "2/3  Excel add-in (Win/Loss tab)"
+step "2/4  Excel add-in (Win/Loss tab)"
 run "$CLI" addin install || stop "the add-in could not be installed (see above)."
 say "Cell formulas such as =WINRATE_BY(...) are Windows-only: classic xlwings formulas do not"
 say "run in Excel for Mac. On the Mac, use the Analyze button; it writes the same tables."
 
-step "3/3  Workbook template"
+step "3/4  Workbook template"
 if [[ -f "$TEMPLATE" ]]; then
   say "Kept your existing $TEMPLATE"
 else
@@ -101,6 +113,9 @@ else
   run "$CLI" template -o "$TEMPLATE" || stop "the template could not be written to $TEMPLATE"
   say "Template: $TEMPLATE"
 fi
+
+step "4/4  Check"
+run "$CLI" doctor || say "winloss-xl doctor found something to fix (the FIX lines above say what)."
 
 printf '\nDone. Quit and restart Excel (Cmd-Q), open %s,\n' "$TEMPLATE"
 printf 'paste your deals into the Deals sheet and click Win/Loss > Analyze.\n'

@@ -90,7 +90,14 @@ def test_settings_sheet(built: Path) -> None:
     conf = conf_sheet(built)
     assert conf["UDF MODULES"] == "winloss_xl.excel.udfs"
     assert conf["INTERPRETER_WIN"] == INTERPRETER
-    assert conf["INTERPRETER_MAC"] == INTERPRETER
+    # a path with a space never reaches the Mac shell: left empty on a non-Mac build
+    assert conf["INTERPRETER_MAC"] is None and " " in INTERPRETER
+
+
+def test_interpreter_mac_is_the_interpreter_when_the_shell_takes_it(tmp_path: Path) -> None:
+    clean = "/opt/analyst-env/bin/python3"
+    conf = conf_sheet(build_addin(tmp_path, clean))
+    assert conf["INTERPRETER_WIN"] == conf["INTERPRETER_MAC"] == clean
     # anything but the text "true" keeps the workbook's folder off sys.path
     assert conf["ADD_WORKBOOK_TO_PYTHONPATH"] is False
     assert str(conf["ADD_WORKBOOK_TO_PYTHONPATH"]).lower() != "true"
@@ -106,11 +113,76 @@ def test_all_xml_parts_are_well_formed(built: Path) -> None:
     assert 'mc:Ignorable="x14ac"' in sheet and "xmlns:x14ac=" in sheet
 
 
-def test_records_the_xlwings_version(built: Path) -> None:
+def test_records_the_versions_and_interpreter(built: Path) -> None:
     import xlwings
 
+    import winloss_xl
+
     info = xlam.built_info(built)
-    assert info == {"xlwings": xlwings.__version__, "interpreter": INTERPRETER}
+    assert info == {"winloss-xl": winloss_xl.__version__, "xlwings": xlwings.__version__,
+                    "interpreter": INTERPRETER}
+
+
+def test_the_file_is_readable_by_everyone(tmp_path: Path) -> None:
+    """0644 whatever the umask (mkstemp alone would leave 0600)."""
+    import os
+    import stat
+
+    old = os.umask(0o077)
+    try:
+        out = build_addin(tmp_path, INTERPRETER)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+MAC_DEFAULT_OLD = "/Users/ana/Library/Application Support/winloss-xl/venv/bin/python"
+
+
+@pytest.mark.parametrize("path, problem", [
+    (MAC_DEFAULT_OLD, "contains a space"),
+    ("/Users/ana/my\tenv/bin/python", "characters the shell does not take literally"),
+    ("/Users/ana/it's/bin/python", "characters the shell does not take literally"),
+    ("venv/bin/python", "not an absolute path"),
+])
+def test_macos_refuses_an_interpreter_the_shell_would_split(tmp_path: Path, path: str,
+                                                            problem: str) -> None:
+    with pytest.raises(InputError) as err:
+        xlam.build_xlam(tmp_path / xlam.ADDIN_FILENAME, path, platform="darwin")
+    text = err.value.message
+    assert problem in text and path in text
+    assert "~/.winloss-xl" in text and "install/macos/install.sh" in text
+    assert not (tmp_path / xlam.ADDIN_FILENAME).exists()
+
+
+def test_macos_takes_the_space_free_default(tmp_path: Path) -> None:
+    path = "/Users/ana/.winloss-xl/venv/bin/python3"
+    out = xlam.build_xlam(tmp_path / xlam.ADDIN_FILENAME, path, platform="darwin")
+    assert conf_sheet(out)["INTERPRETER_MAC"] == path
+
+
+def test_the_mac_shell_command_runs_with_the_written_interpreter(tmp_path: Path) -> None:
+    """xlwings' AppleScript line, rebuilt and run by /bin/sh, reaches the interpreter the
+    add-in names: an accepted path survives the unquoted shell word, a refused one does not."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    sh = shutil.which("sh")
+    if sh is None:
+        pytest.skip("no /bin/sh")
+    ok_dir = tmp_path / "home" / ".winloss-xl" / "bin"
+    bad_dir = tmp_path / "home" / "Application Support" / "bin"
+    for d in (ok_dir, bad_dir):
+        d.mkdir(parents=True)
+        os.symlink(sys.executable, d / "python")
+    for interpreter, accepted in ((str(ok_dir / "python"), True), (str(bad_dir / "python"), False)):
+        assert (xlam.mac_interpreter_problem(interpreter) is None) is accepted
+        # set ShellCommand to PythonInterpreter & " -B -u -W ignore -c \"...\" ..."
+        command = interpreter + ' -B -u -W ignore -c "print(123)"'
+        run = subprocess.run([sh, "-c", command], capture_output=True, text=True)
+        assert (run.returncode == 0 and run.stdout.strip() == "123") is accepted, run.stderr
 
 
 def test_vba_still_holds_run_main(built: Path) -> None:

@@ -37,6 +37,35 @@ def test_install_sh_dry_run_names_the_steps(tmp_path: Path) -> None:
     assert not (tmp_path / "wl").exists()  # a dry run changes nothing
 
 
+def test_install_sh_default_home_has_no_space(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path)}
+    env.pop("WINLOSS_HOME", None)
+    out = subprocess.run(["bash", str(SH), "--dry-run"], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    venv = f"{tmp_path}/.winloss-xl/venv"
+    assert f"-m venv {venv}" in out.stdout
+    assert re.search(r"winloss-xl doctor$", out.stdout, re.M)
+    assert "Application Support" not in out.stdout
+
+
+def test_install_sh_refuses_a_home_with_a_space(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "WINLOSS_HOME": str(tmp_path / "my env")}
+    out = subprocess.run(["bash", str(SH), "--dry-run"], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 1
+    assert "contains a space" in out.stderr and "~/.winloss-xl" in out.stderr
+
+
+def test_install_sh_moves_off_the_old_spaced_home(tmp_path: Path) -> None:
+    old = tmp_path / "Library" / "Application Support" / "winloss-xl" / "venv"
+    old.mkdir(parents=True)
+    out = run_sh("--dry-run", home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert f"would run: rm -rf {old}" in out.stdout
+    assert old.is_dir()  # a dry run changes nothing
+
+
 def test_install_sh_uninstall_dry_run(tmp_path: Path) -> None:
     out = run_sh("--uninstall", "--dry-run", home=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -70,8 +99,16 @@ def test_install_ps1_commands() -> None:
     assert "AccessVBOM" in text and "Trust access to the VBA project object model" in text
     assert 'xw.import_udfs("winloss_xl.excel.udfs", book.api)' in text
     assert "book.save()" in text
-    # MacroOptions fails on a hidden workbook: the add-in is shown while importing
-    assert text.index("IsAddin = False") < text.index("import_udfs(") < text.index("IsAddin = True")
+    # MacroOptions fails on a hidden workbook: Excel and the add-in are shown while importing
+    assert (text.index("app.visible = True") < text.index("IsAddin = False")
+            < text.index("window.Visible = True") < text.index("import_udfs(")
+            < text.index("IsAddin = True"))
+    # a policy key overrides the user's Trust Center setting, and is read first
+    assert r"HKCU:\Software\Policies\Microsoft\Office\16.0\Excel\Security" in text
+    assert r"HKLM:\Software\Policies\Microsoft\Office\16.0\Excel\Security" in text
+    assert text.index("foreach ($key in $PolicyKeys)") < text.index("Get-AccessVBOM $TrustKey")
+    assert "& $Cli doctor" in text
+    assert "Excel 2021" in text
     assert "& $Cli template -o $Template" in text and "MyDocuments" in text
     assert r"Microsoft\Excel\XLSTART" in text
     assert "Get-Process -Name EXCEL" in text  # close Excel first

@@ -5,6 +5,19 @@ attribute read, property set and method call (with its arguments) is recorded, s
 can check each one against the installed xlwings, and the sheet contents can be read back.
 Checks the real classes make before touching Excel (argument types, chart types, name
 clashes) are mirrored, so misuse fails here.
+
+It models what Excel *does*, not only what it accepts:
+
+* a string written through ``Range.value`` is parsed as typed text (``typed_entry``):
+  "001" is stored as 1.0, "1/2" as a date, "True" as a boolean, a leading apostrophe is
+  a text prefix, formula-like text is refused;
+* Excel's limits: 32,767 characters per cell, row heights up to 409 points;
+* the sheet order holds chart sheets too: ``Sheet.index`` counts them, ``book.sheets``
+  (Excel's Worksheets) does not, and ``Sheets.add(after=)`` places the sheet the way
+  xlwings' Windows engine does (``Worksheets(after.Index + 1)``);
+* a user's formula that refers to a cell of a deleted sheet turns into ``#REF!``;
+* ``Sheet.clear`` empties values and formats but leaves tables, charts, names, row
+  heights and column widths, as Excel's ``Cells.Clear`` does to shapes and sizes.
 """
 
 from __future__ import annotations
@@ -16,9 +29,13 @@ from typing import Any
 
 from xlwings.base_classes import CHART_TYPES
 
+from .typed_entry import ExcelError, typed_entry
+
 #: fake class -> (module attribute path of the real class)
 REAL = {
     "App": "xlwings.main.App",
+    "Apps": "xlwings.main.Apps",
+    "Books": "xlwings.main.Books",
     "Book": "xlwings.main.Book",
     "Sheets": "xlwings.main.Sheets",
     "Sheet": "xlwings.main.Sheet",
@@ -32,7 +49,11 @@ REAL = {
     "Chart": "xlwings.main.Chart",
     "ChartAxis": "xlwings.main.ChartAxis",
     "ChartLegend": "xlwings.main.ChartLegend",
+    "ConditionalFormats": "xlwings.main.ConditionalFormats",
 }
+
+MAX_CELL_CHARS = 32767
+MAX_ROW_HEIGHT = 409
 
 
 @dataclass
@@ -144,6 +165,32 @@ class FakeApp(Fake):
                 setattr(self, k, v)
 
 
+class FakeChartSheet:
+    """A chart sheet: in the workbook's sheet order, but not one of ``book.sheets``."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+
+@dataclass
+class UserReference:
+    """A user's formula in ``holder`` at ``cell`` that refers to ``target!address``."""
+
+    holder: Any
+    cell: tuple[int, int]
+    target: Any
+    address: str
+
+    @property
+    def formula(self) -> str:
+        """The formula as Excel shows it now: ``#REF!`` once the target sheet is deleted."""
+        if self.target._deleted:
+            return "=#REF!"
+        name = self.target._name
+        quoted = f"'{name}'" if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) else name
+        return f"={quoted}!{self.address}"
+
+
 class FakeBook(Fake):
     _real = "Book"
 
@@ -152,8 +199,10 @@ class FakeBook(Fake):
         super().__init__(rec)
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_app", FakeApp(rec))
+        object.__setattr__(self, "_order", [])  # every sheet, chart sheets included
         object.__setattr__(self, "_sheets", FakeSheets(rec, self))
         object.__setattr__(self, "_table_names", set())
+        object.__setattr__(self, "_references", [])
 
     @property
     def name(self) -> str:
@@ -172,14 +221,31 @@ class FakeBook(Fake):
         return object.__getattribute__(self, "_sheets")._by_name(name)
 
     def _add_input(self, name: str, values: list[list[Any]]) -> FakeSheet:
-        sheets = object.__getattribute__(self, "_sheets")
         sheet = FakeSheet(object.__getattribute__(self, "_rec"), self, name)
-        sheets._list.append(sheet)
+        self._order.append(sheet)
         for r, row in enumerate(values, start=1):
             for c, v in enumerate(row, start=1):
                 if v is not None:
                     sheet._cells[(r, c)] = v
         return sheet
+
+    def _add_chart_sheet(self, name: str, after: str | None = None) -> FakeChartSheet:
+        sheet = FakeChartSheet(name)
+        names = [s._name.lower() for s in self._order]
+        at = names.index(after.lower()) + 1 if after else len(self._order)
+        self._order.insert(at, sheet)
+        return sheet
+
+    def _order_names(self) -> list[str]:
+        """Every sheet's name in tab order, chart sheets included."""
+        return [s._name for s in self._order]
+
+    def _refer(self, holder: FakeSheet, cell: tuple[int, int], target: str,
+               address: str) -> UserReference:
+        """A user's formula ``=target!address`` typed into ``holder`` at ``cell``."""
+        ref = UserReference(holder, cell, self._sheet(target), address)
+        self._references.append(ref)
+        return ref
 
 
 class FakeSheets(Fake):
@@ -188,11 +254,14 @@ class FakeSheets(Fake):
     def __init__(self, rec: Recorder, book: FakeBook) -> None:
         super().__init__(rec)
         object.__setattr__(self, "_book", book)
-        object.__setattr__(self, "_list", [])
+
+    @property
+    def _list(self) -> list[FakeSheet]:
+        return [s for s in self._book._order if isinstance(s, FakeSheet)]
 
     def __iter__(self):
         self._dunder("__iter__")
-        return iter(list(self._list))
+        return iter(self._list)
 
     def __len__(self) -> int:
         self._dunder("__len__")
@@ -200,12 +269,13 @@ class FakeSheets(Fake):
 
     def __getitem__(self, key: int | str) -> FakeSheet:
         self._dunder("__getitem__", key)
+        worksheets = self._list
         if isinstance(key, int):
             if key < 0:
-                key += len(self._list)
-            if not 0 <= key < len(self._list):
+                key += len(worksheets)
+            if not 0 <= key < len(worksheets):
                 raise IndexError(key)
-            return self._list[key]
+            return worksheets[key]
         return self._by_name(key)
 
     def _by_name(self, name: str) -> FakeSheet:
@@ -215,19 +285,35 @@ class FakeSheets(Fake):
         raise KeyError(name)
 
     def add(self, name: str | None = None, before: Any = None, after: Any = None) -> FakeSheet:
-        if name is not None and name.lower() in (s._name.lower() for s in self._list):
+        order = self._book._order
+        if name is not None and name.lower() in (s._name.lower() for s in order):
             raise ValueError(f"Sheet named '{name}' already present in workbook")
         for other in (before, after):
             if other is not None and not isinstance(other, FakeSheet):
                 raise TypeError("before/after must be sheets")
-        sheet = FakeSheet(self._rec, self._book, name or f"Sheet{len(self._list) + 1}")
+        sheet = FakeSheet(self._rec, self._book, name or f"Sheet{len(order) + 1}")
         if before is not None:
-            self._list.insert(self._list.index(before), sheet)
+            order.insert(order.index(before), sheet)
         elif after is not None:
-            self._list.insert(self._list.index(after) + 1, sheet)
+            self._add_after(sheet, after)
         else:
-            self._list.insert(0, sheet)  # Excel adds before the active sheet
+            order.insert(0, sheet)  # Excel adds before the active sheet
         return sheet
+
+    def _add_after(self, sheet: FakeSheet, after: FakeSheet) -> None:
+        """xlwings' Windows engine: ``Worksheets.Add(Before=Worksheets(after.Index + 1))``,
+        where ``Index`` counts chart sheets and ``Worksheets(i)`` does not."""
+        order = self._book._order
+        worksheets = self._list
+        new_index = after.index + 1
+        if new_index > len(worksheets):
+            order.insert(order.index(after), sheet)  # Add(Before=after) ...
+            worksheets = self._list  # ... then Worksheets(Count).Move(Before=Worksheets(Count - 1))
+            last, second = worksheets[-1], worksheets[-2]
+            order.remove(last)
+            order.insert(order.index(second), last)
+        else:
+            order.insert(order.index(worksheets[new_index - 1]), sheet)
 
     @property
     def active(self) -> FakeSheet:
@@ -244,6 +330,14 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def a1(row: int, col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
 
 
 def _parse_area(text: str) -> tuple[int, int, int, int]:
@@ -265,7 +359,8 @@ class FakeSheet(Fake):
         super().__init__(rec)
         for k, v in (("_book", book), ("_name", name), ("_cells", {}), ("_formats", {}),
                      ("_widths", {}), ("_heights", {}), ("_merged", []), ("_colors", {}),
-                     ("_wrap", set()), ("_fonts", {}), ("_deleted", False),
+                     ("_wrap", set()), ("_fonts", {}), ("_deleted", False), ("_prefixed", set()),
+                     ("_rules", []), ("_gridlines", True), ("_clears", 0),
                      ("api_log", []), ("_names", None), ("_tables", None), ("_charts", None)):
             object.__setattr__(self, k, v)
         object.__setattr__(self, "_names", FakeNames(rec, self))
@@ -282,7 +377,8 @@ class FakeSheet(Fake):
 
     @property
     def index(self) -> int:
-        return self._book._sheets._list.index(self) + 1
+        """1-based position among *all* sheets, chart sheets included (as in Excel)."""
+        return self._book._order.index(self) + 1
 
     @property
     def names(self) -> FakeNames:
@@ -301,12 +397,20 @@ class FakeSheet(Fake):
         return ComStub(object.__getattribute__(self, "api_log"), f"Sheets({self._name!r})")
 
     @property
+    def show_gridlines(self) -> bool:
+        return object.__getattribute__(self, "_gridlines")
+
+    @show_gridlines.setter
+    def show_gridlines(self, value: bool) -> None:
+        object.__setattr__(self, "_gridlines", bool(value))
+
+    @property
     def used_range(self) -> FakeRange:
-        cells = self._cells
-        if not cells:
+        keys = [*self._cells, *self._formats, *self._colors, *self._fonts, *self._wrap]
+        if not keys:
             return FakeRange(self._rec, self, 1, 1, 1, 1)
-        rows = [r for r, _ in cells]
-        cols = [c for _, c in cells]
+        rows = [r for r, _ in keys]
+        cols = [c for _, c in keys]
         return FakeRange(self._rec, self, min(rows), min(cols), max(rows), max(cols))
 
     def range(self, cell1: Any, cell2: Any = None) -> FakeRange:
@@ -330,11 +434,21 @@ class FakeSheet(Fake):
         return FakeRange(self._rec, self, min(cell1[0], cell2[0]), min(cell1[1], cell2[1]),
                          max(cell1[0], cell2[0]), max(cell1[1], cell2[1]))
 
+    def clear(self) -> None:
+        """Values and formats go; tables, charts, names, heights and widths stay."""
+        for attr in ("_cells", "_formats", "_colors", "_fonts"):
+            getattr(self, attr).clear()
+        self._wrap.clear()
+        self._prefixed.clear()
+        self._merged.clear()
+        self._rules.clear()
+        object.__setattr__(self, "_clears", self._clears + 1)
+
     def delete(self) -> None:
         book = self._book
         for t in self._tables._list:
             book._table_names.discard(t._name.lower())
-        book._sheets._list.remove(self)
+        book._order.remove(self)
         object.__setattr__(self, "_deleted", True)
 
     def activate(self) -> None:
@@ -371,6 +485,46 @@ class FakeFont(Fake):
     italic = _mk("italic")
     size = _mk("size")
     color = _mk("color")
+    name = _mk("name")
+
+
+class _SpecSink:
+    """The engine side of ``xlwings.main.ConditionalFormats``: keeps the validated spec."""
+
+    def __init__(self) -> None:
+        self.specs: list[tuple[str, dict]] = []
+
+    def add_data_bar(self, spec: dict) -> None:
+        self.specs.append(("data_bar", spec))
+
+    def add_color_scale(self, spec: dict) -> None:
+        self.specs.append(("color_scale", spec))
+
+
+class FakeConditionalFormats(Fake):
+    """Arguments go through the real ``xlwings.main.ConditionalFormats`` (its own checks
+    and conversions); the spec it hands its engine is recorded on the sheet."""
+
+    _real = "ConditionalFormats"
+
+    def __init__(self, rec: Recorder, rng: FakeRange) -> None:
+        super().__init__(rec)
+        object.__setattr__(self, "_rng", rng)
+
+    def _real_add(self, method: str, *args: Any, **kwargs: Any) -> None:
+        from xlwings.main import ConditionalFormats
+
+        sink = _SpecSink()
+        getattr(ConditionalFormats(impl=sink), method)(*args, **kwargs)
+        rng = object.__getattribute__(self, "_rng")
+        for kind, spec in sink.specs:
+            rng._sheet._rules.append((kind, rng._r1, rng._c1, rng._r2, rng._c2, spec))
+
+    def add_data_bar(self, *args: Any, **kwargs: Any) -> None:
+        self._real_add("add_data_bar", *args, **kwargs)
+
+    def add_color_scale(self, *args: Any, **kwargs: Any) -> None:
+        self._real_add("add_color_scale", *args, **kwargs)
 
 
 class FakeRange(Fake):
@@ -396,9 +550,7 @@ class FakeRange(Fake):
 
     @property
     def address(self) -> str:
-        from winloss_xl.report.live import _a1
-
-        return ",".join(f"${_a1(a, b)}:${_a1(c, d)}".replace(":", ":$") for a, b, c, d in
+        return ",".join(f"${a1(a, b)}:${a1(c, d)}".replace(":", ":$") for a, b, c, d in
                         self._areas)
 
     @property
@@ -430,24 +582,28 @@ class FakeRange(Fake):
 
     @value.setter
     def value(self, data: Any) -> None:
-        cells = self._sheet._cells
         if isinstance(data, (list, tuple)):
             rows = data if data and isinstance(data[0], (list, tuple)) else [data]
             for i, row in enumerate(rows):
                 for j, v in enumerate(row):
-                    _check_cell_value(v)
-                    key = (self._r1 + i, self._c1 + j)
-                    if v is None:
-                        cells.pop(key, None)
-                    else:
-                        cells[key] = v
+                    self._store((self._r1 + i, self._c1 + j), v)
         else:
-            _check_cell_value(data)
             for key in self._cells_in():
-                if data is None:
-                    cells.pop(key, None)
-                else:
-                    cells[key] = data
+                self._store(key, data)
+
+    def _store(self, key: tuple[int, int], v: Any) -> None:
+        """One cell written through Range.Value, as Excel stores it."""
+        _check_cell_value(v)
+        sheet = self._sheet
+        sheet._prefixed.discard(key)
+        if v is None:
+            sheet._cells.pop(key, None)
+            return
+        if isinstance(v, str):
+            v, prefixed = typed_entry(v, sheet._formats.get(key, "General"))
+            if prefixed:
+                sheet._prefixed.add(key)
+        sheet._cells[key] = v
 
     @property
     def number_format(self) -> str:
@@ -475,7 +631,8 @@ class FakeRange(Fake):
 
     @row_height.setter
     def row_height(self, value: float) -> None:
-        assert 0 <= value <= 409
+        # COM raises "Unable to set the RowHeight property" above Excel's limit
+        assert 0 <= value <= MAX_ROW_HEIGHT, f"row height {value} > {MAX_ROW_HEIGHT}"
         for r in range(self._r1, self._r2 + 1):
             self._sheet._heights[r] = value
 
@@ -502,6 +659,10 @@ class FakeRange(Fake):
     def font(self) -> FakeFont:
         return FakeFont(self._rec, self)
 
+    @property
+    def conditional_formats(self) -> FakeConditionalFormats:
+        return FakeConditionalFormats(self._rec, self)
+
     def merge(self, across: bool = False) -> None:
         self._sheet._merged.append((self._r1, self._c1, self._r2, self._c2))
 
@@ -513,7 +674,8 @@ def _check_cell_value(v: Any) -> None:
     if isinstance(v, float):
         assert v == v and v not in (float("inf"), float("-inf")), v
     if isinstance(v, str):
-        assert not v.startswith(("=", "+", "-", "@", "\t", "\r")), f"formula-like text {v!r}"
+        # COM refuses longer text; the prefix apostrophe is not part of the value
+        assert len(v) - v.startswith("'") <= MAX_CELL_CHARS, f"{len(v)} characters in one cell"
 
 
 # ------------------------------------------------------------------------- names/tables
@@ -548,6 +710,30 @@ class FakeName(Fake):
         object.__setattr__(self, "_to", refers_to)
 
 
+class TableApi:
+    """``Table.api``: the ListObject (Windows) / list object reference (macOS).
+
+    ``Unlist()`` / ``convert_to_range()`` turn the table back into plain cells."""
+
+    def __init__(self, table: FakeTable) -> None:
+        self._table = table
+        self.calls: list[str] = []
+
+    def _unlist(self) -> None:
+        table = self._table
+        sheet = table._source._sheet
+        sheet._tables._list.remove(table)
+        sheet._book._table_names.discard(table._name.lower())
+
+    def Unlist(self) -> None:  # the COM name
+        self.calls.append("Unlist")
+        self._unlist()
+
+    def convert_to_range(self) -> None:
+        self.calls.append("convert_to_range")
+        self._unlist()
+
+
 class FakeTable(Fake):
     _real = "Table"
 
@@ -556,10 +742,15 @@ class FakeTable(Fake):
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_style", style)
+        object.__setattr__(self, "_api", TableApi(self))
 
     @property
     def name(self) -> str:
         return object.__getattribute__(self, "_name")
+
+    @property
+    def api(self) -> TableApi:
+        return object.__getattribute__(self, "_api")
 
 
 class FakeTables(Fake):
@@ -585,6 +776,10 @@ class FakeTables(Fake):
         name = name or f"Table{len(book._table_names) + 1}"
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_.]*$", name) or name.lower() in book._table_names:
             raise ValueError(f"Excel refuses the table name {name!r}")  # COM error in Excel
+        for other in self._list:  # "A table cannot overlap another table"
+            o = other._source
+            assert (source._r2 < o._r1 or o._r2 < source._r1 or source._c2 < o._c1
+                    or o._c2 < source._c1), f"{name} overlaps {other._name}"
         headers = [self._sheet._cells.get((source._r1, c))
                    for c in range(source._c1, source._c2 + 1)]
         assert all(isinstance(h, str) and h for h in headers), headers
@@ -652,6 +847,8 @@ class FakeChart(Fake):
 
     def set_source_data(self, source: Any, plot_by: str | None = None) -> None:
         assert isinstance(source, FakeRange)
+        # xlwings' macOS engine splits an address on ":": one area only
+        assert len(source._areas) == 1, f"multi-area chart source {source.address}"
         assert plot_by in (None, "rows", "columns")
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "plot_by", plot_by)
@@ -659,6 +856,9 @@ class FakeChart(Fake):
     def set_x_axis_values(self, source: Any) -> None:
         assert isinstance(source, FakeRange)
         object.__setattr__(self, "x_values", source)
+
+    def delete(self) -> None:
+        self._sheet._charts._list.remove(self)
 
 
 class FakeCharts(Fake):
@@ -690,3 +890,6 @@ class FakeCharts(Fake):
             chart.chart_type = chart_type
         self._list.append(chart)
         return chart
+
+
+__all__ = ["ExcelError", "FakeBook", "Recorder", "UserReference", "a1"]

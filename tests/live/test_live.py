@@ -10,6 +10,8 @@ import pytest
 
 from winloss_xl.errors import InputError
 from winloss_xl.excel import addin
+from winloss_xl.report import theme
+from winloss_xl.report.cells import clean_text, runs_as_formula, table_headers
 from winloss_xl.report.live import write_report_live
 from winloss_xl.report.model import EXCEL_FORMATS, GENERATED_MARK, GENERATED_SHEETS, Table
 
@@ -35,13 +37,13 @@ def check_table_block(sheet, t: Table) -> None:
     src = tables[t.name]._source
     assert (src._r1, src._c1) == (t.row, t.col)
     assert (src._r2, src._c2) == (t.last_row, t.last_col)
-    assert [sheet._value(t.row, t.col + j) for j in range(len(t.frame.columns))] == [
-        str(c).strip() or "Column" for c in t.frame.columns]
+    assert [sheet._value(t.row, t.col + j) for j in range(len(t.frame.columns))] == (
+        table_headers(t.frame.columns))
     for i, rec in enumerate(t.frame.itertuples(index=False, name=None)):
         for j, v in enumerate(rec):
             got = sheet._value(t.row + 1 + i, t.col + j)
             if isinstance(v, str):
-                assert got == ("'" + v if v.startswith(("=", "+", "-", "@")) else v)
+                assert got == clean_text(v), (t.name, i, j)  # exactly the text, never parsed
             elif isinstance(v, float) and v != v:
                 assert got is None
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -78,26 +80,39 @@ def test_charts_come_from_their_tables(pipeline_report) -> None:
         assert c.chart_type in ("column_clustered", "bar_clustered", "line")
         assert c.plot_by == "columns" and c.source is not None and c.x_values is not None
         assert c.x_values._c1 == c.x_values._c2  # one category column
-        assert c.value_axis.number_format in EXCEL_FORMATS.values()
+        assert len(c.source._areas) == 1  # one contiguous range (macOS splits on ":")
+        assert c.value_axis.number_format in theme.AXIS_FORMATS.values()
 
 
 def test_formula_like_text_is_written_as_text(contract_report) -> None:
     book = FakeBook(Recorder())
     book._add_input("Deals", [["x"]])
     write_report_live(contract_report, book)  # the double refuses raw formula text
-    cells = [v for s in book.sheets._list for v in s._cells.values() if isinstance(v, str)]
-    assert any(v.startswith("'=HYPERLINK(") for v in cells)
+    found = [(s, key, v) for s in book.sheets._list for key, v in s._cells.items()
+             if isinstance(v, str) and runs_as_formula(v)]
+    assert any(v.startswith("=HYPERLINK(") for _s, _k, v in found)
+    assert all(key in s._prefixed for s, key, _v in found)  # stored as text
 
 
-def test_rerun_replaces_only_marked_sheets(demo_values, pipeline_report) -> None:
+def test_rerun_rewrites_marked_sheets_in_place(demo_values, pipeline_report) -> None:
     book = book_with_deals(demo_values, Notes=[["my own notes"]])
     deals_before = copy.deepcopy(book._sheet("Deals")._cells)
     write_report_live(pipeline_report, book)
     first = sheet_names(book)
+    objects = [id(s) for s in book.sheets._list]
     tables_first = sorted(book._table_names)
+    cells_first = {s._name: dict(s._cells) for s in book.sheets._list}
     write_report_live(pipeline_report, book)
     assert sheet_names(book) == first
+    assert [id(s) for s in book.sheets._list] == objects  # the same sheet objects
+    assert not any(call[1] == "delete" and call[0] == "Sheet" for call in book._rec.calls)
     assert sorted(book._table_names) == tables_first
+    assert {s._name: dict(s._cells) for s in book.sheets._list} == cells_first
+    for spec in pipeline_report.sheets:
+        sheet = book._sheet(spec.name)
+        assert sheet._clears == 1  # cleared once, before the second drawing
+        assert len(sheet.charts._list) == sum(1 for b in spec.blocks if type(b).__name__ == "Chart")
+        assert [t._name for t in sheet.tables._list] == [t.name for t in spec.tables()]
     assert book._sheet("Deals")._cells == deals_before
     assert book._sheet("Notes")._cells == {(1, 1): "my own notes"}
 
@@ -185,8 +200,12 @@ def full_recording(demo_values, pipeline_report, contract_report) -> Recorder:
     mine = book._add_input("Mine", [["a", "b"], [1.0, 2.0]])
     mine.tables.add(source=mine.range((1, 1), (2, 2)), name="tblMine")
     addin.run_button(book)                     # first run: sheets added
-    addin.run_button(book)                     # re-run: marked sheets replaced
+    addin.run_button(book)                     # re-run: marked sheets rewritten
     write_report_live(contract_report, book)
+    for platform in ("win32", "darwin"):       # the platform-specific paths
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sys, "platform", platform)
+            write_report_live(pipeline_report, book)
     empty = FakeBook(rec)
     addin.run_button(empty)                    # the message-box path
     return rec
@@ -194,11 +213,14 @@ def full_recording(demo_values, pipeline_report, contract_report) -> Recorder:
 
 def test_recording_covers_the_writer(full_recording) -> None:
     touched = {f"{k}.{a}" for k, a in full_recording.touched}
-    for expected in ("Book.sheets", "Sheets.add", "Sheet.delete", "Names.add", "Tables.add",
+    for expected in ("Book.sheets", "Sheets.add", "Sheet.clear", "Names.add", "Tables.add",
                      "Charts.add", "Range.value", "Range.number_format", "Range.column_width",
                      "App.alert", "App.screen_updating", "App.calculation", "App.status_bar",
                      "Sheet.used_range", "Range.options", "Chart.set_x_axis_values",
-                     "Names.__contains__", "Tables.__iter__", "Table.name"):
+                     "Names.__contains__", "Tables.__iter__", "Table.name", "Table.api",
+                     "Charts.__iter__", "Chart.delete", "Range.conditional_formats",
+                     "ConditionalFormats.add_data_bar", "ConditionalFormats.add_color_scale",
+                     "Sheet.show_gridlines", "Font.name", "Range.row_height"):
         assert expected in touched, expected
 
 

@@ -192,7 +192,9 @@ def build_addin(output: Path, interpreter: str) -> Path:
 
     ``output`` may be a directory (the file is written inside it) or a path ending in
     ``winloss_xl.xlam``; ``interpreter`` is the absolute path of the Python that has
-    winloss_xl installed (written to Interpreter_Win and Interpreter_Mac).
+    winloss_xl installed (written to Interpreter_Win, and to Interpreter_Mac when the macOS
+    shell takes it as one word; on macOS any other path is refused, see
+    :func:`winloss_xl.excel.xlam.check_mac_interpreter`).
     """
     output = Path(output)
     if output.is_dir():

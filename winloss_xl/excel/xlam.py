@@ -13,8 +13,18 @@ these parts are rewritten:
   ``myaddin.conf`` (the name the VBA reads);
 * the settings sheet's XML and ``xl/sharedStrings.xml`` -- keys in column A from A1 down
   (the VBA stops at the first blank and upper-cases keys, so keys are unique), values in B;
-* ``docProps/core.xml`` -- the description records the xlwings version the add-in was
-  built with, so ``winloss-xl addin install`` can rebuild after an xlwings upgrade.
+* ``docProps/core.xml`` -- the description records the winloss-xl and xlwings versions
+  and the interpreter the add-in was built with, so ``winloss-xl addin install`` can
+  rebuild after an upgrade of either, or a new Python.
+
+On macOS the interpreter must be a path the shell takes as one word: xlwings' AppleScript
+builds ``PythonInterpreter & " -B -u ..."`` and runs it with ``do shell script``, unquoted
+(its VBA turns the setting into a POSIX path inside a quoted AppleScript string first). A
+path with a space (``~/Library/Application Support/...``) cannot start Python, so
+:func:`build_xlam` refuses it with a message that says what to do.
+
+The file is written with mode 0644 (Excel, backup tools and other users of the machine
+read the startup folder).
 
 ``xl/vbaProject.bin``, ``_rels/.rels`` and ``[Content_Types].xml`` are copied byte for byte.
 XML is read with defusedxml; edits are made on the text so namespace declarations that
@@ -26,6 +36,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -68,7 +79,11 @@ sheets. Only sheets made by winloss-xl are replaced." />
 """
 
 _VERSION_RE = re.compile(r"built with xlwings ([0-9][^\s;]*)")
+_WINLOSS_RE = re.compile(r"add-in of winloss-xl ([0-9][^\s;]*)")
 _INTERPRETER_RE = re.compile(r"interpreter: (.+?)\s*$")
+#: Characters the macOS shell takes literally in an unquoted word.
+_MAC_SAFE_CHAR = re.compile(r"[\w/.+,:@%=~-]")
+ADDIN_MODE = 0o644
 
 
 def template_path() -> Path:
@@ -86,10 +101,16 @@ def template_path() -> Path:
 
 
 def conf_rows(interpreter: str) -> list[tuple[str, str | bool]]:
-    """The settings sheet, top to bottom: (key in column A, value in column B)."""
+    """The settings sheet, top to bottom: (key in column A, value in column B).
+
+    ``Interpreter_Mac`` never holds a path the macOS shell would split: an add-in built
+    elsewhere with such a path (a Windows user folder with a space) leaves it empty, and
+    a build for macOS refuses the path (:func:`check_mac_interpreter`).
+    """
+    mac = interpreter if mac_interpreter_problem(interpreter) is None else ""
     return [
         ("Interpreter_Win", interpreter),
-        ("Interpreter_Mac", interpreter),
+        ("Interpreter_Mac", mac),
         ("PYTHONPATH", ""),
         ("Conda Path", ""),
         ("Conda Env", ""),
@@ -101,8 +122,47 @@ def conf_rows(interpreter: str) -> list[tuple[str, str | bool]]:
     ]
 
 
-def build_xlam(output: Path, interpreter: str, template: Path | None = None) -> Path:
-    """Write the add-in to ``output`` (its file name must be ``winloss_xl.xlam``)."""
+def mac_interpreter_problem(interpreter: str) -> str | None:
+    """Why Excel for Mac could not start ``interpreter`` through xlwings; None when it can.
+
+    >>> mac_interpreter_problem("/Users/ana/.winloss-xl/venv/bin/python") is None
+    True
+    >>> mac_interpreter_problem("/Users/ana/Library/Application Support/winloss-xl/venv/bin/python")
+    'it contains a space'
+    """
+    if not interpreter.startswith("/"):
+        return "it is not an absolute path"
+    bad = sorted({ch for ch in interpreter if not _MAC_SAFE_CHAR.fullmatch(ch)})
+    if not bad:
+        return None
+    if bad == [" "]:
+        return "it contains a space"
+    shown = " ".join("space" if ch == " " else repr(ch) for ch in bad)
+    return f"it contains characters the shell does not take literally ({shown})"
+
+
+def check_mac_interpreter(interpreter: str) -> None:
+    """Raise InputError when Excel for Mac could not start ``interpreter``."""
+    problem = mac_interpreter_problem(interpreter)
+    if problem:
+        raise InputError(
+            f"the add-in cannot use the Python at '{interpreter}': {problem}",
+            expected="a path without spaces or shell characters, because Excel for Mac starts "
+                     "Python through the shell with the path unquoted (xlwings' AppleScript)",
+            advice="Run install/macos/install.sh again (it installs into ~/.winloss-xl), or "
+                   "create the environment in a folder without spaces (python3 -m venv "
+                   "~/.winloss-xl/venv), install winloss-xl there and run its "
+                   "'winloss-xl addin install'",
+        )
+
+
+def build_xlam(output: Path, interpreter: str, template: Path | None = None,
+               platform: str | None = None) -> Path:
+    """Write the add-in to ``output`` (its file name must be ``winloss_xl.xlam``).
+
+    ``platform`` (default: this one) is where the add-in will run; on macOS an
+    interpreter path the shell would split is refused (see :func:`check_mac_interpreter`).
+    """
     import xlwings
 
     output = Path(output)
@@ -115,6 +175,8 @@ def build_xlam(output: Path, interpreter: str, template: Path | None = None) -> 
     interpreter = str(interpreter)
     if not interpreter.strip():
         raise InputError("no Python interpreter given for the add-in")
+    if (platform or sys.platform) == "darwin":
+        check_mac_interpreter(interpreter)
     template = Path(template) if template else template_path()
     with zipfile.ZipFile(template) as src:
         names = src.namelist()
@@ -157,6 +219,7 @@ def build_xlam(output: Path, interpreter: str, template: Path | None = None) -> 
                     with dst.open(entry, "w") as fh:
                         fh.write(data)
                     entry.external_attr = info.external_attr
+            os.chmod(tmp_name, ADDIN_MODE)  # mkstemp made it 0600
             os.replace(tmp_name, output)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
@@ -165,7 +228,8 @@ def build_xlam(output: Path, interpreter: str, template: Path | None = None) -> 
 
 
 def built_info(path: Path) -> dict[str, str]:
-    """What an existing add-in file records: ``xlwings`` version and ``interpreter``.
+    """What an existing add-in file records: ``winloss-xl`` and ``xlwings`` versions and
+    ``interpreter``.
 
     Returns an empty dict when the file is not a readable add-in built by us.
     """
@@ -182,6 +246,9 @@ def built_info(path: Path) -> dict[str, str]:
     text = (desc.text or "") if desc is not None else ""
     out: dict[str, str] = {}
     for line in text.splitlines():
+        m = _WINLOSS_RE.search(line)
+        if m:
+            out["winloss-xl"] = m.group(1)
         m = _VERSION_RE.search(line)
         if m:
             out["xlwings"] = m.group(1)

@@ -22,20 +22,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import math
 import os
 import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import openpyxl
-import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
@@ -50,8 +46,9 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError
+from . import theme
+from .cells import KPI_MISSING, clean_text, table_headers, to_cell
 from .model import (
-    EXCEL_FORMATS,
     GENERATED_MARK,
     Chart,
     Kpis,
@@ -68,74 +65,58 @@ from .model import (
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
-#: Characters that make Excel treat typed text as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Names other modules import from here (defined in theme).
+EXCEL_FORMATS = theme.EXCEL_FORMATS
+NAVY = theme.NAVY
 
-TABLE_STYLE = "TableStyleMedium2"
 
-NAVY = "1F3864"
-ACCENT = "2E75B6"
-GREY = "595959"
-LIGHT = "EEF3F9"
+def _font(look: theme.Look) -> Font:
+    return Font(name=theme.FONT, size=look.size, bold=look.bold or None, italic=look.italic or None,
+                color=look.color)
 
-VERDICT_FILLS: dict[str, tuple[str, str]] = {  # verdict -> (fill, font colour)
-    "Strong fit": ("C6EFCE", "006100"),
-    "Leaning strong": ("E2F0D9", "375623"),
-    "Poor fit": ("FFC7CE", "9C0006"),
-    "Leaning poor": ("FCE4D6", "843C0C"),
-    "Too few deals": ("EDEDED", "7F7F7F"),
-    "In line": ("FFFFFF", "404040"),
-}
+
+def _style(key: str, alignment: Alignment, border: Border | None = None) -> NamedStyle:
+    """The named style of one theme look (its font, fill and wrap come from the theme)."""
+    look = theme.LOOKS[key]
+    extra = {"fill": PatternFill("solid", fgColor=look.fill)} if look.fill else {}
+    if border is not None:
+        extra["border"] = border
+    return NamedStyle(look.style, font=_font(look), alignment=alignment, **extra)
 
 
 def _named_styles() -> list[NamedStyle]:
     thin = Side(style="thin", color="D9D9D9")
-    white = Side(style="thick", color="FFFFFF")
-    tile_fill = PatternFill("solid", fgColor=LIGHT)
+    white = Side(style="thick", color=theme.WHITE)
+    navy = Side(style="thin", color=theme.NAVY)
+    top = Alignment(wrap_text=True, vertical="top")
+    tile = {"horizontal": "left", "indent": 1}
     return [
-        NamedStyle("WinLoss Title", font=Font(name="Calibri", size=20, bold=True, color=NAVY),
-                   alignment=Alignment(vertical="bottom")),
-        NamedStyle("WinLoss Subtitle", font=Font(name="Calibri", size=11, color=GREY),
-                   alignment=Alignment(vertical="top")),
-        NamedStyle("WinLoss Heading", font=Font(name="Calibri", size=13, bold=True, color=NAVY),
-                   border=Border(bottom=Side(style="medium", color=ACCENT)),
-                   alignment=Alignment(vertical="bottom")),
-        NamedStyle("WinLoss Caption", font=Font(name="Calibri", size=12, bold=True, color=NAVY),
-                   alignment=Alignment(vertical="bottom")),
-        NamedStyle("WinLoss Finding", font=Font(name="Calibri", size=11, color="262626"),
-                   alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle("WinLoss Note", font=Font(name="Calibri", size=10, italic=True, color=GREY),
-                   alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle("WinLoss Warning", font=Font(name="Calibri", size=10, bold=True, color="9C5700"),
-                   fill=PatternFill("solid", fgColor="FFEB9C"),
-                   alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle("WinLoss KPI label", font=Font(name="Calibri", size=10, bold=True, color=GREY),
-                   fill=tile_fill, border=Border(left=white, right=white, top=Side(
-                       style="thick", color=ACCENT)),
-                   alignment=Alignment(horizontal="left", vertical="bottom", indent=1)),
-        NamedStyle("WinLoss KPI value", font=Font(name="Calibri", size=24, bold=True, color=NAVY),
-                   fill=tile_fill, border=Border(left=white, right=white),
-                   alignment=Alignment(horizontal="left", vertical="center", indent=1)),
-        NamedStyle("WinLoss KPI caption", font=Font(name="Calibri", size=9, color=GREY),
-                   fill=tile_fill, border=Border(left=white, right=white, bottom=white),
-                   alignment=Alignment(horizontal="left", vertical="top", indent=1)),
-        NamedStyle("WinLoss Cell", font=Font(name="Calibri", size=10, color="262626"),
-                   border=Border(bottom=thin), alignment=Alignment(vertical="top")),
-        NamedStyle("WinLoss Header", font=Font(name="Calibri", size=10, bold=True, color="FFFFFF"),
-                   fill=PatternFill("solid", fgColor=NAVY),
-                   border=Border(left=Side(style="thin", color=NAVY), right=Side(style="thin", color=NAVY)),
-                   alignment=Alignment(wrap_text=True, vertical="center")),
+        _style("title", Alignment(vertical="bottom")),
+        _style("subtitle", Alignment(vertical="top")),
+        _style("heading", Alignment(vertical="bottom"),
+               Border(bottom=Side(style="medium", color=theme.ACCENT))),
+        _style("caption", Alignment(vertical="bottom")),
+        _style("finding", top),
+        _style("note", top),
+        _style("warning", top),
+        _style("kpi_label", Alignment(vertical="bottom", **tile),
+               Border(left=white, right=white, top=Side(style="thick", color=theme.ACCENT))),
+        _style("kpi_value", Alignment(vertical="center", **tile), Border(left=white, right=white)),
+        _style("kpi_caption", Alignment(vertical="top", **tile),
+               Border(left=white, right=white, bottom=white)),
+        _style("cell", Alignment(vertical="top"), Border(bottom=thin)),
+        _style("header", Alignment(wrap_text=True, vertical="center"), Border(left=navy, right=navy)),
     ]
 
 
 # shared style objects (openpyxl hashes each one it registers; reuse keeps writing fast)
 _TEXT = Alignment(vertical="top", indent=1)
 _TEXT_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
-_VERDICT_LOOK = {v: (PatternFill("solid", fgColor=fill), Font(name="Calibri", size=10, bold=True, color=font))
-                 for v, (fill, font) in VERDICT_FILLS.items()}
+_VERDICT_LOOK = {v: (PatternFill("solid", fgColor=look.fill),
+                     Font(name=theme.FONT, size=theme.LOOKS["cell"].size, bold=True, color=look.color))
+                 for v, look in theme.VERDICT_LOOKS.items()}
 
-STYLE_FOR_NOTE = {"note": "WinLoss Note", "finding": "WinLoss Finding", "warning": "WinLoss Warning",
-                  "heading": "WinLoss Heading"}
+STYLE_FOR_NOTE = {k: theme.LOOKS[k].style for k in ("note", "finding", "warning", "heading")}
 
 
 def ensure_styles(wb: Workbook) -> None:
@@ -148,45 +129,15 @@ def ensure_styles(wb: Workbook) -> None:
 
 # --------------------------------------------------------------------------- values
 
-def safe_text(value: str) -> str:
-    """Text with the characters XML cannot hold removed."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def put(cell, value) -> None:
-    """Write ``value``; text is always stored as text (never run as a formula)."""
-    value = _plain(value)
+    """Write ``value`` (see ``cells.to_cell``); text is always stored as text, never run
+    as a formula."""
+    value = to_cell(value)
     if isinstance(value, str):
-        value = safe_text(value)[:32767]  # Excel's limit per cell
-        cell.value = value
+        cell.value = clean_text(value)
         cell.data_type = "s"  # openpyxl would turn "=..." into a formula; force a string
     else:
         cell.value = value
-
-
-def _plain(value):
-    """numpy / pandas scalars -> plain Python; missing -> None."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return None if math.isnan(v) or math.isinf(v) else v
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().replace(tzinfo=None)
-    if isinstance(value, (datetime, date, int, str)):
-        return value
-    if isinstance(value, (tuple, list)):
-        return "; ".join(str(v) for v in value)
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 # --------------------------------------------------------------------------- blocks
@@ -202,132 +153,135 @@ def _span_chars(ws: Worksheet, col: int, width: int) -> float:
     total = 0.0
     for c in range(col, col + width):
         w = ws.column_dimensions[get_column_letter(c)].width
-        total += w if w else 8.43
+        total += w if w else theme.DEFAULT_COLUMN_WIDTH
     return total
 
 
 def _write_title(ws: Worksheet, b: Title) -> None:
     put(ws.cell(b.row, b.col), b.text)
-    ws.cell(b.row, b.col).style = "WinLoss Title"
-    ws.row_dimensions[b.row].height = 30
+    ws.cell(b.row, b.col).style = theme.LOOKS["title"].style
+    ws.row_dimensions[b.row].height = theme.TITLE_ROW_HEIGHT
     if b.subtitle:
         put(ws.cell(b.row + 1, b.col), b.subtitle)
-        ws.cell(b.row + 1, b.col).style = "WinLoss Subtitle"
+        ws.cell(b.row + 1, b.col).style = theme.LOOKS["subtitle"].style
 
 
 def _write_note(ws: Worksheet, b: Note) -> None:
-    style = STYLE_FOR_NOTE.get(b.style, "WinLoss Note")
+    style = STYLE_FOR_NOTE.get(b.style, theme.LOOKS["note"].style)
     _merge(ws, b.row, b.col, b.width, style)
     put(ws.cell(b.row, b.col), b.text)
-    per_line = max(_span_chars(ws, b.col, b.width) * (1.25 if b.style == "note" else 1.05), 20)
-    lines = max(1, math.ceil(len(b.text) / per_line))
-    base = {"note": 12.5, "finding": 16.5, "warning": 15.0, "heading": 22.0}.get(b.style, 15.0)
-    ws.row_dimensions[b.row].height = base * lines + (3 if b.style != "heading" else 0)
+    ws.row_dimensions[b.row].height = theme.note_height(
+        b.text, b.style, _span_chars(ws, b.col, b.width))
 
 
 def _write_kpis(ws: Worksheet, b: Kpis) -> None:
+    label, value, caption = (theme.LOOKS[k].style for k in ("kpi_label", "kpi_value", "kpi_caption"))
     for i, tile in enumerate(b.tiles):
         c = b.col + i * b.tile_width
-        _merge(ws, b.row, c, b.tile_width, "WinLoss KPI label")
+        _merge(ws, b.row, c, b.tile_width, label)
         put(ws.cell(b.row, c), tile.label.upper())
-        _merge(ws, b.row + 1, c, b.tile_width, "WinLoss KPI value")
-        put(ws.cell(b.row + 1, c), tile.value if tile.value is not None else "n/a")
+        _merge(ws, b.row + 1, c, b.tile_width, value)
+        put(ws.cell(b.row + 1, c), tile.value if tile.value is not None else KPI_MISSING)
         if tile.value is not None and not isinstance(tile.value, str):
-            ws.cell(b.row + 1, c).number_format = EXCEL_FORMATS.get(tile.fmt, "General")
-        _merge(ws, b.row + 2, c, b.tile_width, "WinLoss KPI caption")
+            ws.cell(b.row + 1, c).number_format = theme.number_format(tile.fmt)
+        _merge(ws, b.row + 2, c, b.tile_width, caption)
         put(ws.cell(b.row + 2, c), tile.caption)
-    ws.row_dimensions[b.row].height = 22
-    ws.row_dimensions[b.row + 1].height = 36
-    ws.row_dimensions[b.row + 2].height = 20
+    for k, height in enumerate(theme.KPI_ROW_HEIGHTS):
+        ws.row_dimensions[b.row + k].height = height
 
 
 def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
     frame = t.frame
-    columns = [str(c) for c in frame.columns] or ["(none)"]
+    columns = t.column_names()
     if t.caption:
         cap = ws.cell(t.row - 1, t.col)
         put(cap, t.caption)
-        cap.style = "WinLoss Caption"
-        ws.row_dimensions[t.row - 1].height = 20
-    seen: dict[str, int] = {}
-    headers = []
-    for name in columns:  # Excel needs unique, non-empty text headers
-        h = safe_text(name).strip() or "Column"
-        if h.lower() in seen:
-            seen[h.lower()] += 1
-            h = f"{h} {seen[h.lower()]}"
-        seen.setdefault(h.lower(), 1)
-        headers.append(h)
-    for j, h in enumerate(headers):
+        cap.style = theme.LOOKS["caption"].style
+        ws.row_dimensions[t.row - 1].height = theme.CAPTION_ROW_HEIGHT
+    for j, h in enumerate(table_headers(columns)):
         cell = ws.cell(t.row, t.col + j)
         put(cell, h)
-        cell.style = "WinLoss Header"
+        cell.style = theme.LOOKS["header"].style
         if t.formats.get(columns[j], "text") not in ("text", "date"):
             cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
-    ws.row_dimensions[t.row].height = 30
-    codes = {c: EXCEL_FORMATS.get(t.formats.get(c, "text"), "General") for c in columns}
-    wrap = set(t.wrap)
+    ws.row_dimensions[t.row].height = theme.HEADER_ROW_HEIGHT
     if frame.empty:
         for j in range(len(columns)):
-            ws.cell(t.row + 1, t.col + j).style = "WinLoss Cell"
+            ws.cell(t.row + 1, t.col + j).style = theme.LOOKS["cell"].style
         note = ws.cell(t.row + 1, t.col)
-        put(note, t.empty_note or "No rows.")
-        note.style = "WinLoss Note"
+        put(note, t.empty_text())
+        note.style = theme.LOOKS["note"].style
         note.alignment = Alignment(wrap_text=False, vertical="top")
     else:
-        values = frame.to_numpy(dtype=object)
-        for i, row in enumerate(values):
-            r = t.row + 1 + i
-            for j, v in enumerate(row):
-                cell = ws.cell(r, t.col + j)
-                cell.style = "WinLoss Cell"
-                put(cell, v)
-                name = columns[j]
-                fmt = t.cell_formats.get((i, name))
-                code = EXCEL_FORMATS.get(fmt, "General") if fmt else codes[name]
-                if cell.value is not None and not isinstance(cell.value, str):
-                    cell.number_format = code
-                if isinstance(cell.value, str):
-                    cell.alignment = _TEXT_WRAP if name in wrap else _TEXT
-        for r, height in t.row_heights().items():
-            ws.row_dimensions[r].height = height
-        if t.verdict_column and t.verdict_column in columns:
-            j = columns.index(t.verdict_column)
-            for i in range(len(frame)):
-                cell = ws.cell(t.row + 1 + i, t.col + j)
-                look = _VERDICT_LOOK.get(str(cell.value))
-                if look:
-                    cell.fill, cell.font = look
-    last_row = t.row + max(len(frame), 1)
+        _write_body(ws, t, columns)
+    last_row = t.last_row
     last_col = t.col + len(columns) - 1
     ref = f"{ws.cell(t.row, t.col).coordinate}:{ws.cell(last_row, last_col).coordinate}"
     name = unique_table_name(t.name, used_names)
     table = XlTable(displayName=name, ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True,
+    table.tableStyleInfo = TableStyleInfo(name=theme.TABLE_STYLE, showRowStripes=True,
                                           showColumnStripes=False, showFirstColumn=False,
                                           showLastColumn=False)
     ws.add_table(table)
     if not frame.empty:
-        _conditional(ws, t, columns, last_row)
+        _conditional(ws, t)
 
 
-def _conditional(ws: Worksheet, t: Table, columns: list[str], last_row: int) -> None:
+def _write_body(ws: Worksheet, t: Table, columns: list[str]) -> None:
+    """The table's rows: values, number formats, alignment, row heights, verdict looks."""
+    codes = {c: theme.number_format(t.formats.get(c, "text")) for c in columns}
+    wrap = set(t.wrap)
+    cell_style = theme.LOOKS["cell"].style
+    for i, row in enumerate(t.frame.to_numpy(dtype=object)):
+        r = t.row + 1 + i
+        for j, v in enumerate(row):
+            cell = ws.cell(r, t.col + j)
+            cell.style = cell_style
+            put(cell, v)
+            name = columns[j]
+            fmt = t.cell_formats.get((i, name))
+            code = theme.number_format(fmt) if fmt else codes[name]
+            if cell.value is not None and not isinstance(cell.value, str):
+                cell.number_format = code
+            if isinstance(cell.value, str):
+                cell.alignment = _TEXT_WRAP if name in wrap else _TEXT
+    for r, height in t.row_heights().items():
+        ws.row_dimensions[r].height = height
+    verdicts = t.body_column(t.verdict_column) if t.verdict_column else None
+    if verdicts is not None:
+        col, first, _last = verdicts
+        for i in range(len(t.frame)):
+            cell = ws.cell(first + i, col)
+            look = _VERDICT_LOOK.get(str(cell.value))
+            if look:
+                cell.fill, cell.font = look
+
+
+def _conditional(ws: Worksheet, t: Table) -> None:
+    low, high = theme.DATA_BAR_RANGE
     for name in t.data_bars:
-        if name in columns:
-            col = get_column_letter(t.col + columns.index(name))
+        span = t.body_column(name)
+        if span:
             ws.conditional_formatting.add(
-                f"{col}{t.row + 1}:{col}{last_row}",
-                DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1,
-                            color="9DC3E6", showValue=True))
+                _column_ref(span),
+                DataBarRule(start_type="num", start_value=low, end_type="num", end_value=high,
+                            color=theme.DATA_BAR_COLOUR, showValue=True))
+    below, neutral, above = theme.SCALE_COLOURS
     for name in t.color_scales:
-        if name in columns:
-            col = get_column_letter(t.col + columns.index(name))
-            lo, mid, hi = (0.5, 1, 1.5) if name.lower().startswith("lift") else (-0.2, 0, 0.2)
+        span = t.body_column(name)
+        if span:
+            lo, mid, hi = theme.scale_thresholds(name)
             ws.conditional_formatting.add(
-                f"{col}{t.row + 1}:{col}{last_row}",
-                ColorScaleRule(start_type="num", start_value=lo, start_color="F8A5A5",
-                               mid_type="num", mid_value=mid, mid_color="FFFFFF",
-                               end_type="num", end_value=hi, end_color="8FD19E"))
+                _column_ref(span),
+                ColorScaleRule(start_type="num", start_value=lo, start_color=below,
+                               mid_type="num", mid_value=mid, mid_color=neutral,
+                               end_type="num", end_value=hi, end_color=above))
+
+
+def _column_ref(span: tuple[int, int, int]) -> str:
+    col, first, last = span
+    letter = get_column_letter(col)
+    return f"{letter}{first}:{letter}{last}"
 
 
 def _column_widths(ws: Worksheet, spec: SheetSpec) -> None:
@@ -337,27 +291,13 @@ def _column_widths(ws: Worksheet, spec: SheetSpec) -> None:
 
 # --------------------------------------------------------------------------- charts
 
-def _find_table(spec: SheetSpec, name: str) -> Table | None:
-    return next((t for t in spec.tables() if t.name == name), None)
-
-
-def _axis_format(fmt: str) -> str:
-    return {"percent": "0%", "lift": '0.0"x"', "currency": "#,##0", "integer": "#,##0"}.get(
-        fmt, "General")
-
-
 def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
-    t = _find_table(spec, c.source)
-    if t is None or t.frame.empty:
+    t = spec.table_named(c.source)
+    rows = c.plotted_rows(t) if t is not None else None
+    if t is None or rows is None:
         return
-    columns = [str(x) for x in t.frame.columns]
-    if c.categories not in columns or any(v not in columns for v in c.values):
-        return
-    n = len(t.frame) - c.first if c.count is None else min(c.count, len(t.frame) - c.first)
-    if n <= 0:
-        return
-    r0 = t.row + 1 + c.first
-    r1 = r0 + n - 1
+    columns = t.column_names()
+    r0, r1 = rows
     cat_col = t.col + columns.index(c.categories)
     cats = Reference(ws, min_col=cat_col, min_row=r0, max_row=r1)
     if c.kind == "line":
@@ -369,7 +309,7 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
     chart.style = 2
     chart.title = c.title
     chart.width, chart.height = c.width_cm, c.height_cm
-    colours = [ACCENT, "A5A5A5", "A5A5A5"]
+    colours = [theme.ACCENT, theme.SECOND_SERIES, theme.SECOND_SERIES]
     for k, name in enumerate(c.values):
         vcol = t.col + columns.index(name)
         ref = Reference(ws, min_col=vcol, min_row=r0, max_row=r1)
@@ -383,8 +323,8 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
             s.marker.graphicalProperties.line.solidFill = colours[k % 3]
             s.smooth = False
         else:
-            s.graphicalProperties = GraphicalProperties(solidFill=ACCENT if k == 0 else "A5A5A5")
-            s.graphicalProperties.line.solidFill = ACCENT if k == 0 else "A5A5A5"
+            s.graphicalProperties = GraphicalProperties(solidFill=colours[min(k, 1)])
+            s.graphicalProperties.line.solidFill = colours[min(k, 1)]
         chart.series.append(s)
     have_interval = (c.error_low in columns and c.error_high in columns) if (
         c.error_low and c.error_high) else False
@@ -393,7 +333,8 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
         for name in (c.error_low, c.error_high):
             vcol = t.col + columns.index(name)
             s = Series(Reference(ws, min_col=vcol, min_row=r0, max_row=r1), title=name)
-            s.graphicalProperties.line = LineProperties(solidFill="9DC3E6", prstDash="dash", w=12700)
+            s.graphicalProperties.line = LineProperties(solidFill=theme.INTERVAL_LINE, prstDash="dash",
+                                                       w=12700)
             s.marker.symbol = "none"
             s.smooth = False
             chart.series.append(s)
@@ -406,14 +347,14 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
             s.graphicalProperties.line.noFill = True
             s.marker.symbol = "dash"
             s.marker.size = 9
-            s.marker.graphicalProperties = GraphicalProperties(solidFill="404040")
-            s.marker.graphicalProperties.line.solidFill = "404040"
+            s.marker.graphicalProperties = GraphicalProperties(solidFill=theme.INTERVAL_MARK)
+            s.marker.graphicalProperties.line.solidFill = theme.INTERVAL_MARK
             s.smooth = False
             marks.series.append(s)
         marks.set_categories(cats)
         chart += marks
     chart.set_categories(cats)
-    chart.y_axis.number_format = _axis_format(c.y_format)
+    chart.y_axis.number_format = theme.axis_format(c.y_format)
     chart.y_axis.numFmt.sourceLinked = False  # type: ignore[union-attr]
     chart.y_axis.delete = False
     chart.x_axis.delete = False
@@ -421,13 +362,12 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
     if c.x_title:
         chart.x_axis.title = c.x_title
     chart.y_axis.majorGridlines.spPr = GraphicalProperties(  # type: ignore[union-attr]
-        ln=LineProperties(solidFill="E0E0E0"))
+        ln=LineProperties(solidFill=theme.GRIDLINE))
     if c.y_format == "percent":
         chart.y_axis.scaling.min = 0
-        top = pd.to_numeric(t.frame[[v for v in (c.error_high, *c.values) if v in columns]]
-                            .iloc[c.first:c.first + n].stack(), errors="coerce").max()
-        if c.kind != "line" and pd.notna(top):
-            chart.y_axis.scaling.max = min(1.0, math.ceil(float(top) * 10 + 0.5) / 10)
+        top = c.axis_maximum(t)
+        if top is not None:
+            chart.y_axis.scaling.max = top
     if c.kind == "barh":
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top
     if len(chart.series) <= 1 and not have_interval:

@@ -16,10 +16,11 @@ from .dealset import DealSet
 from .engine import Analysis, analyze
 from .errors import InputError
 from .ingest import load_deals
+from .session import WinLoss
 
 __version__ = "0.1.0"
 
-__all__ = ["Analysis", "Config", "DealSet", "InputError", "__version__", "analyze",
+__all__ = ["Analysis", "Config", "DealSet", "InputError", "WinLoss", "__version__", "analyze",
            "load_deals", "main"]
 
 

@@ -116,9 +116,10 @@ def test_generated_vba_wrapper(registered, xlwings_udfs) -> None:
     addin_book = types.SimpleNamespace(Name="winloss_xl.xlam")
     xlwings_udfs.generate_vba_wrapper("winloss_xl.excel.udfs", registered, out, addin_book)
     vba = out.getvalue()
-    assert "Function WINRATE(deals, Optional column, Optional value)" in vba
-    assert "Function WINRATE_BY(deals, by, Optional min_deals, Optional bands)" in vba
-    assert "Function PERSONAS(deals, Optional contacts)" in vba
+    assert "Function WINRATE(deals, Optional column, Optional value, Optional config)" in vba
+    assert "Function WINRATE_BY(deals, by, Optional min_deals, Optional bands, Optional config)" in vba
+    assert "Function PERSONAS(deals, Optional contacts, Optional config)" in vba
+    assert "Function DEAL_SUMMARY(deals, Optional config)" in vba
     for name in FORMULA_NAMES:
         assert f'XLPy.CallUDF("winloss_xl.excel.udfs", "{name}", ' in vba
     # an add-in's wrappers pass the active workbook, not the add-in itself

@@ -183,7 +183,9 @@ def test_bad_arguments(maven_values) -> None:
     assert udfs.WINRATE_BY(maven_values, "Industry", "lots")[0][0].startswith("#WINLOSS! ")
     assert udfs.WINRATE_BY(maven_values, "")[0][0].startswith("#WINLOSS! ")
     assert udfs.WINRATE(maven_values, "Industry").startswith("#WINLOSS! ")
-    assert udfs.WINRATE(maven_values, "Industry", "Nowhere").startswith("#WINLOSS! no closed")
+    miss = udfs.WINRATE(maven_values, "Industry", "Nowhere")
+    assert miss.startswith("#WINLOSS! ") and "no closed deal has Industry = 'Nowhere'" in miss
+    assert "retail" in miss  # the values there are are listed
 
 
 def test_unexpected_error_is_a_short_message(monkeypatch, maven_values) -> None:

@@ -20,6 +20,7 @@ deterministic (stable sorts with explicit tie-breaks).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -95,7 +96,7 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
-def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
+def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = None) -> Analysis:
     """Run the whole analysis of ``dealset`` (pure: no I/O, deterministic).
 
     Every table of :data:`CONTRACT_TABLES` is present (with its contract
@@ -104,7 +105,8 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
     tblTrendCohort (when ``config.trend_by`` is "created").
     """
     cfg = config or Config()
-    prep = prepare(dealset, cfg)
+    prep = prepared if prepared is not None else prepare(dealset, cfg)
+    quality: list[tuple[str, int, str]] = []  # what the analysis adds to Data Quality
     tables: dict[str, pd.DataFrame] = {}
     notes: dict[str, str] = dict(prep.notes)
     sentences: dict[str, str] = {}
@@ -122,7 +124,7 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
     tables["tblPatterns"] = patterns.patterns_table(prep)
     few_accounts = int((tables["tblPatterns"]["Verdict"] == stats.TOO_FEW_ACCOUNTS).sum())
     if few_accounts:
-        prep.quality.append(("Segments with too few accounts", few_accounts,
+        quality.append(("Segments with too few accounts", few_accounts,
                              f"segments of fewer than {cfg.min_accounts} distinct accounts (min_accounts): "
                              "shown, never tested or recommended, because deals of one account are "
                              "not independent evidence"))
@@ -230,7 +232,8 @@ def analyze(dealset: DealSet, config: Config | None = None) -> Analysis:
 
     # data quality and column map
     dq = dealset.quality.to_frame()
-    extra = pd.DataFrame([*prep.quality, *persona.quality], columns=["Check", "Count", "Detail"])
+    extra = pd.DataFrame([*prep.quality, *quality, *persona.quality],
+                         columns=["Check", "Count", "Detail"])
     tables["tblDataQuality"] = pd.concat([dq, extra], ignore_index=True).astype({"Count": "int64"}) \
         if len(extra) else dq
     if tables["tblDataQuality"].empty:

@@ -25,12 +25,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import xlwings as xw
 
 from ..config import Config
 from ..errors import InputError
-from ..fields import FIELD_BY_NAME, field_label, normalize_header
+from ..fields import normalize_header
+from ..session import WinLoss
 from ..words import LOST_WORDS, OPEN_WORDS, WON_WORDS
 from .cache import ContentIndex, LRUCache, content_key, gc_paused
 from .values import frame_rows, to_cell
@@ -44,17 +44,18 @@ CATEGORY = "Win/Loss"
 DEALS_DOC = ("The deals range with its header row, e.g. Deals!A1:P900, or tblDeals[#All] for a "
              "Table.")
 
-_CONTENTS = ContentIndex(8)  # range content -> token (exact equality)
-_DEALSETS = LRUCache(8)   # content token(s) -> DealSet
-_PREPARED = LRUCache(16)  # (content, settings) -> Prepared
-_PATTERNS = LRUCache(16)  # (content, settings) -> tblPatterns
-_ANALYSES = LRUCache(8)   # (content, contacts content) -> Analysis
-_RESULTS = LRUCache(64)   # (content, settings, dimension) -> WINRATE_BY rows
+CONFIG_DOC = ("Optional: a two-column key/value range with the keys of the Config sheet, e.g. "
+              "Config!A1:B20; the formula then gives the report's rows for those settings.")
+
+_CONTENTS = ContentIndex(8)  # range content -> token (exact equality, types included)
+_SESSIONS = LRUCache(8)      # (deals, contacts, config) tokens -> WinLoss
+_VARIANTS = LRUCache(16)     # (session key, min_deals, bands) -> WinLoss with those settings
+_RESULTS = LRUCache(64)      # (variant key, dimension) -> WINRATE_BY rows
 
 
 def clear_caches() -> None:
     """Forget every cached parse and result (tests, benchmarks)."""
-    for cache in (_CONTENTS, _DEALSETS, _PREPARED, _PATTERNS, _ANALYSES, _RESULTS):
+    for cache in (_CONTENTS, _SESSIONS, _VARIANTS, _RESULTS):
         cache.clear()
 
 
@@ -64,9 +65,10 @@ def clear_caches() -> None:
 @xw.arg("deals", ndim=2, err_to_str=True, doc=DEALS_DOC)
 @xw.arg("column", doc="Optional: only deals whose column (e.g. \"Industry\") equals value.")
 @xw.arg("value", doc="Optional: the value the column must have, e.g. \"Retail\".")
-def WINRATE(deals, column=None, value=None):
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def WINRATE(deals, column=None, value=None, config=None):
     """Win rate of the closed deals (won / (won + lost)), as a fraction; open deals are left out. With column and value: the win rate of the deals whose column equals value."""  # noqa: E501
-    return _safely(lambda: _winrate(deals, column, value), scalar=True)
+    return _safely(lambda: _winrate(deals, column, value, config), scalar=True)
 
 
 @xw.func(category=CATEGORY)
@@ -76,23 +78,26 @@ def WINRATE(deals, column=None, value=None):
 @xw.arg("min_deals", doc="Optional: smallest segment that is tested (default 5, at least 3).")
 @xw.arg("bands", doc="Optional: revenue band edges such as \"0,10M,50M,100M\", or a number of "
                      "quantile bands for other numeric columns.")
-def WINRATE_BY(deals, by, min_deals=None, bands=None):
-    """Win rate by segment of one dimension, with 95% interval, lift, p- and q-value and verdict: the Patterns table's rows for that dimension."""  # noqa: E501
-    return _safely(lambda: _winrate_by(deals, by, min_deals, bands))
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def WINRATE_BY(deals, by, min_deals=None, bands=None, config=None):
+    """Win rate by segment of one dimension, with 95% interval, lift, p- and q-value and verdict: the Patterns table's rows for that dimension. Needs Microsoft 365 or Excel 2021+ to spill."""  # noqa: E501
+    return _safely(lambda: _winrate_by(deals, by, min_deals, bands, config))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("deals", ndim=2, err_to_str=True, doc=DEALS_DOC)
-def DEAL_SUMMARY(deals):
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def DEAL_SUMMARY(deals, config=None):
     """Summary metrics of the deals (closed, won, lost, win rate with interval, amounts, cycle): the report's tblSummary."""  # noqa: E501
-    return _safely(lambda: _table(deals, "tblSummary"))
+    return _safely(lambda: _table(deals, "tblSummary", config=config))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("deals", ndim=2, err_to_str=True, doc=DEALS_DOC)
-def LOSS_REASONS(deals):
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def LOSS_REASONS(deals, config=None):
     """Why deals are lost: lost deals and lost amount by loss reason, with shares: the report's tblLossReasons."""  # noqa: E501
-    return _safely(lambda: _table(deals, "tblLossReasons"))
+    return _safely(lambda: _table(deals, "tblLossReasons", config=config))
 
 
 @xw.func(category=CATEGORY)
@@ -100,23 +105,26 @@ def LOSS_REASONS(deals):
 @xw.arg("contacts", ndim=2, err_to_str=True,
         doc="Optional: contact roles with their header row (deal key, title, role), e.g. "
             "Contacts!A1:E3000.")
-def PERSONAS(deals, contacts=None):
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def PERSONAS(deals, contacts=None, config=None):
     """Buyer personas on won and lost deals: win rate with and without each persona, lift, q-value and verdict: the report's tblPersonas."""  # noqa: E501
-    return _safely(lambda: _table(deals, "tblPersonas", contacts))
+    return _safely(lambda: _table(deals, "tblPersonas", contacts, config))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("deals", ndim=2, err_to_str=True, doc=DEALS_DOC)
-def KEY_DRIVERS(deals):
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def KEY_DRIVERS(deals, config=None):
     """Two-condition segments whose win rate differs significantly from the overall rate: the report's tblDrivers."""  # noqa: E501
-    return _safely(lambda: _table(deals, "tblDrivers"))
+    return _safely(lambda: _table(deals, "tblDrivers", config=config))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("deals", ndim=2, err_to_str=True, doc=DEALS_DOC)
-def QUAL_THRESHOLD(deals):
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def QUAL_THRESHOLD(deals, config=None):
     """How well a qualification-score threshold separates won from lost deals (accuracy, precision, recall): the report's tblQualification."""  # noqa: E501
-    return _safely(lambda: _table(deals, "tblQualification"))
+    return _safely(lambda: _table(deals, "tblQualification", config=config))
 
 
 #: The formulas, in the order DESIGN.md lists them.
@@ -183,25 +191,37 @@ def _check_header(rows: list[list[Any]]) -> None:
         raise InputError(NO_HEADER)
 
 
-def _dealset(deals: Any, contacts: Any = None) -> tuple[Any, Any]:
-    """(content key, DealSet) of a deals range (and optional contacts range), cached."""
-    from ..ingest import load_deals
-
+def _session(deals: Any, contacts: Any = None, config: Any = None) -> tuple[Any, WinLoss]:
+    """(content key, WinLoss) of a deals range, an optional contacts range and a config range."""
     rows = _rows(deals)
-    crow = None if contacts is None or contacts == "" else _rows(contacts, "contacts")
-    key = (_token(rows), None if crow is None else _token(crow))
+    crow = None if _missing(contacts) else _rows(contacts, "contacts")
+    cfg_rows = None if _missing(config) else _rows(config, "config")
+    key = tuple(None if r is None else _token(r) for r in (rows, crow, cfg_rows))
 
-    def parse() -> Any:
+    def build() -> WinLoss:
         _check_header(rows)
         if crow is not None:
             _check_header_contacts(crow)
-        return load_deals(rows, contacts=crow, name="deals range")
+        settings = Config.from_pairs(cfg_rows, source="config range") if cfg_rows else None
+        return WinLoss(rows, contacts=crow, config=settings, name="deals range")
 
-    return key, _DEALSETS.get_or_compute(key, parse)
+    return key, _SESSIONS.get_or_compute(key, build)
+
+
+def _variant(deals: Any, min_deals: Any, bands: Any, config: Any) -> tuple[Any, WinLoss]:
+    """The session with the formula's own min_deals / bands on top of its config (ingestion shared)."""
+    key, session = _session(deals, config=config)
+    changes = _settings(min_deals, bands)
+    if not changes:
+        return key, session
+    vkey = (key, tuple(sorted((k, repr(v)) for k, v in changes.items())))
+    parsed = Config.from_mapping(changes, source="formula arguments")
+    return vkey, _VARIANTS.get_or_compute(vkey, lambda: session.with_config(
+        session.config.merged(**{k: getattr(parsed, k) for k in changes})))
 
 
 def _token(rows: Any) -> Any:
-    """A key for a range's content: an exact-equality token, or a hash for odd shapes.
+    """A key for a range's content: an exact token (types included), or a hash for odd shapes.
 
     The lookup comes first: a hit proves the rows are lists, so the pass over the row types
     (a fifth of a warm formula's time) is spent only on a miss.
@@ -224,7 +244,8 @@ def _check_header_contacts(rows: list[list[Any]]) -> None:
                          "Contacts!A1:E3000, or tblContacts[#All] for a Table)")
 
 
-def _settings(min_deals: Any = None, bands: Any = None) -> Config:
+def _settings(min_deals: Any = None, bands: Any = None) -> dict[str, Any]:
+    """The settings a formula's own min_deals and bands arguments give."""
     data: dict[str, Any] = {}
     if not _missing(min_deals):
         data["min_deals"] = min_deals
@@ -233,7 +254,7 @@ def _settings(min_deals: Any = None, bands: Any = None) -> Config:
             data["quantile_bands"] = bands
         else:
             data["revenue_bands"] = str(bands)
-    return Config.from_mapping(data, source="formula arguments") if data else Config()
+    return data
 
 
 def _missing(value: Any) -> bool:
@@ -241,123 +262,33 @@ def _missing(value: Any) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
-def _prepared(key: Any, dealset: Any, cfg: Config) -> Any:
-    from ..engine.prepare import prepare
-
-    return _PREPARED.get_or_compute((key, repr(cfg)), lambda: prepare(dealset, cfg))
-
-
-def _patterns(key: Any, dealset: Any, cfg: Config) -> pd.DataFrame:
-    """tblPatterns for these settings: every dimension, corrected as one family (as the report)."""
-    from ..engine import patterns
-
-    def compute() -> pd.DataFrame:
-        prep = _prepared(key, dealset, cfg)
-        return patterns.patterns_table(prep)
-
-    return _PATTERNS.get_or_compute((key, repr(cfg)), compute)
-
-
-def _analysis(deals: Any, contacts: Any = None) -> Any:
-    from ..engine import analyze
-
-    key, dealset = _dealset(deals, contacts)
-    return _ANALYSES.get_or_compute(key, lambda: analyze(dealset))
-
-
-def _table(deals: Any, name: str, contacts: Any = None) -> list[list[Any]]:
-    analysis = _analysis(deals, contacts)
-    frame = analysis.table(name)
+def _table(deals: Any, name: str, contacts: Any = None, config: Any = None) -> list[list[Any]]:
+    _, session = _session(deals, contacts, config)
+    frame = session.table(name)
     rows = frame_rows(frame, blank="", guard=False)
     if frame.empty:
-        note = analysis.notes.get(name, "No rows.")
+        note = session.analysis.notes.get(name, "No rows.")
         rows.append([note] + [""] * (len(rows[0]) - 1))
     return rows
 
 
-def _label_keys(label: str, field: str | None) -> set[str]:
-    keys = {normalize_header(label)}
-    if field:
-        keys.add(normalize_header(field))
-        known = FIELD_BY_NAME.get(field)
-        keys.update(normalize_header(s) for s in (known.synonyms if known else ()))
-    return keys
-
-
-def _resolve_dimension(prep: Any, by: Any) -> Any:
-    """The engine dimension named by a label ("Industry"), field ("industry") or header ("Sector")."""
-    if _missing(by):
-        raise InputError("no dimension given", expected="a name such as \"Industry\" or \"Region\"")
-    wanted = normalize_header(by)
-    for dim in prep.dims:
-        if wanted in _label_keys(dim.label, dim.field):
-            return dim
-    return None
-
-
-def _winrate_by(deals: Any, by: Any, min_deals: Any, bands: Any) -> list[list[Any]]:
-    key, dealset = _dealset(deals)
-    cfg = _settings(min_deals, bands)
-    prep = _prepared(key, dealset, cfg)
-    if prep.n == 0:
+def _winrate_by(deals: Any, by: Any, min_deals: Any, bands: Any, config: Any) -> list[list[Any]]:
+    key, session = _variant(deals, min_deals, bands, config)
+    if session.prepared.n == 0:
         raise InputError("there are no closed (won or lost) deals in the range")
-    dim = _resolve_dimension(prep, by)
-    if dim is None:
-        labels = ", ".join(d.label for d in prep.dims) or "none"
-        raise InputError(f"no dimension '{by}' among these deals", expected=f"one of: {labels}")
-
-    def compute() -> list[list[Any]]:
-        table = _patterns(key, dealset, cfg)
-        rows = table[table["Dimension"] == dim.label].drop(columns=["Dimension"])
-        return frame_rows(rows, blank="", guard=False)
-
-    rows = _RESULTS.get_or_compute((key, repr(cfg), dim.label), compute)
+    dim = session.dimension(by)
+    rows = _RESULTS.get_or_compute(
+        (key, dim.label), lambda: frame_rows(session.patterns(dim.label), blank="", guard=False))
     return [list(r) for r in rows]  # a copy: the caller may change what it gets
 
 
-def _winrate(deals: Any, column: Any, value: Any) -> float:
-    from ..engine import summary
-
-    key, dealset = _dealset(deals)
-    prep = _prepared(key, dealset, Config())
-    if prep.n == 0:
+def _winrate(deals: Any, column: Any, value: Any, config: Any) -> float:
+    _, session = _session(deals, config=config)
+    if session.prepared.n == 0:
         raise InputError("there are no closed (won or lost) deals in the range")
     if _missing(column):
-        table = summary.summary_table(prep)
-        rate = table.loc[table["Metric"] == "Win rate", "Value"].iloc[0]
-        return float(rate)
+        return session.win_rate()
     if _missing(value):
         raise InputError(f"a column ('{column}') was given without a value",
                          expected="a value to filter on, e.g. WINRATE(deals, \"Industry\", \"Retail\")")
-    dim = _resolve_dimension(prep, column)
-    if dim is not None:
-        want = _norm_value(value)
-        for idx, level in enumerate(dim.levels):
-            if _norm_value(level) == want:
-                mask = dim.codes == idx
-                return float(prep.won[mask].sum() / mask.sum())
-        shown = ", ".join(dim.levels[:12]) + (", ..." if dim.size > 12 else "")
-        raise InputError(f"no closed deals with {dim.label} = '{value}'",
-                         expected=f"one of: {shown}")
-    col = _closed_column(prep, column)
-    mask = col.map(_norm_value) == _norm_value(value)
-    if not mask.any():
-        raise InputError(f"no closed deals with {column} = '{value}'")
-    return float(prep.won[mask.to_numpy()].sum() / int(mask.sum()))
-
-
-def _closed_column(prep: Any, column: Any) -> pd.Series:
-    wanted = normalize_header(column)
-    closed = prep.closed
-    for name in closed.columns:
-        label = field_label(str(name)) if str(name) in FIELD_BY_NAME else None
-        if wanted in _label_keys(label or str(name), str(name) if label else None):
-            return closed[name]
-    raise InputError(f"no column '{column}' among these deals")
-
-
-def _norm_value(value: Any) -> str:
-    cell = to_cell(value, blank="", guard=False)
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return str(cell).strip().casefold()
+    return session.win_rate({column: to_cell(value, blank="", guard=False)})

@@ -33,6 +33,8 @@ MAX_EXTRA_DIMENSIONS = 100
 MAX_CODE_LEVELS = 12
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,}$")
+#: A column is personal when this share of its (sampled) distinct values are emails or phones.
+PERSONAL_SHARE = 0.3
 
 
 @dataclass
@@ -99,7 +101,7 @@ def column_fate(raw: pd.Series, header: str, config: Config
     nonblank = int((~blank[codes]).sum())
     seen = {t for _, t in filled}
     sample = list(seen)[:500]
-    if sum(bool(_EMAIL.search(t)) or bool(_PHONE.match(t)) for t in sample) > len(sample) / 10:
+    if sum(_is_contact_detail(t) for t in sample) >= PERSONAL_SHARE * len(sample):
         return "left out: personal (emails or phone numbers)", None, None
     if len(seen) == 1:
         return "left out: one value only", None, None
@@ -112,6 +114,13 @@ def column_fate(raw: pd.Series, header: str, config: Config
     if len(seen) >= 0.9 * nonblank:
         return "left out: identifier (nearly every value distinct)", None, None
     return f"left out: too many values ({len(seen):,}; max_levels is {config.max_levels})", None, None
+
+
+def _is_contact_detail(text: str) -> bool:
+    """An email address, or a phone number (at least 7 digits)."""
+    if _EMAIL.search(text):
+        return True
+    return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 7
 
 
 def _as_numbers(raw: pd.Series) -> pd.Series | None:

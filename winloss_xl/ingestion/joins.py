@@ -38,12 +38,12 @@ def account_join_key(values: pd.Series) -> pd.Series:
 
 
 def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
-                  quality: QualityLog) -> pd.DataFrame:
+                  quality: QualityLog) -> tuple[pd.DataFrame, dict[str, str]]:
     """Fill industry, company_revenue, employees and region from an Accounts table.
 
     The accounts' key column is the one named by ``[join] accounts_key``, else, among the
     columns that could be a key (Account Name, Account ID, Id, ...), the one whose values
-    match the most deals.
+    match the most deals. Returns the deals and the accounts' headers of the fields they filled.
     """
     pre = "Accounts: "
     frame = raw.frame
@@ -63,7 +63,8 @@ def join_accounts(deals: pd.DataFrame, raw: RawTable, config: Config,
     _record_account_columns(frame, plan, key_col, quality, pre)
     matched = keys.isin(acc.index)
     _record_matches(keys, matched, key_col, quality, pre)
-    return _fill_firmographics(deals, keys, acc, quality, pre)
+    headers = {col: f for f in _FIRMOGRAPHICS if (col := plan.column(f)) and col != key_col}
+    return _fill_firmographics(deals, keys, acc, quality, pre), headers
 
 
 def _key_candidates(frame: pd.DataFrame, plan: ColumnPlan) -> list[str]:

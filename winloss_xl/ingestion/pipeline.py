@@ -90,7 +90,8 @@ def build_dealset(source: Any, *, contacts: Any = None, accounts: Any = None,
     if accounts is not None:
         acc_raw = read_source(accounts, label=source_label(accounts, None, "accounts"), sheet=None,
                               config=config, what="accounts")
-        deals = join_accounts(deals, acc_raw, config, quality)
+        deals, account_headers = join_accounts(deals, acc_raw, config, quality)
+        built.headers = {**account_headers, **built.headers}
     if contacts is not None:
         con_raw = read_source(contacts, label=source_label(contacts, None, "contacts"), sheet=None,
                               config=config, what="contacts")

@@ -1,0 +1,358 @@
+"""WinLoss: one object from deals and settings to the analysis, the report and a live write.
+
+The command line, the ribbon button and every cell formula are thin adapters over
+this object, so a header, a filter or a setting means the same thing in every way in:
+
+>>> from winloss_xl import WinLoss                                   # doctest: +SKIP
+>>> q4 = WinLoss("q4.csv", accounts="accounts.csv", config="settings.toml")  # doctest: +SKIP
+>>> q4.where({"Sector": "Retail"}).win_rate()                        # doctest: +SKIP
+>>> q4.patterns("Industry")                                          # doctest: +SKIP
+>>> q4.save("Q4-report.xlsx")                                        # doctest: +SKIP
+
+Deals, contacts and accounts may be file paths, DataFrames or 2-D cell values as
+xlwings hands them over; ``config`` a :class:`Config`, a mapping, a TOML path or the
+two-column rows of a Config sheet. Everything is computed once, on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .dealset import DealSet
+from .errors import InputError
+from .fields import (
+    DEAL_COLUMNS,
+    FIELD_BY_NAME,
+    IDENTIFIER,
+    OUTCOME,
+    PERSONAL,
+    field_label,
+    normalize_header,
+)
+
+#: Deals columns that are never a filter, a split or a dimension a user can name.
+HIDDEN_COLUMNS = frozenset({"deal_id", "outcome", "no_decision", "loss_reasons", "account_key"})
+#: At most this many values are listed when a value is not found.
+LIST_VALUES = 30
+#: Settings ingestion reads; a change of any other setting reuses the loaded deals.
+INGESTION_SETTINGS = ("columns", "exclude", "join", "won_words", "lost_words", "no_decision_words",
+                      "open_words", "competitor_aliases", "date_order", "max_rows", "max_cells",
+                      "max_levels")
+
+
+def to_config(config: Any) -> Config:
+    """A Config from a Config, a mapping, a TOML path, Config-sheet rows or None (defaults)."""
+    if config is None:
+        return Config()
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, Mapping):
+        return Config.from_mapping(config)
+    if isinstance(config, (str, Path)):
+        return Config.from_toml(config)
+    if isinstance(config, (list, tuple)):
+        return Config.from_pairs(config, source="config range")
+    raise InputError(f"cannot read settings from a {type(config).__name__}",
+                     expected="a Config, a mapping, a TOML file or key/value rows")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A deals column a user named: the column, its report label and its role."""
+
+    name: str
+    label: str
+    role: str
+
+
+class WinLoss:
+    """Deals (plus optional contacts and accounts) and settings, and everything made from them."""
+
+    def __init__(self, deals: Any, contacts: Any = None, accounts: Any = None, config: Any = None,
+                 *, sheet: str | None = None, name: str | None = None) -> None:
+        self.config = to_config(config)
+        self._source = (deals, contacts, accounts, sheet, name)
+        self._given: DealSet | None = None
+        self.title_parts: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, dealset: DealSet, config: Any = None, title_parts: tuple[str, ...] = ()) -> WinLoss:
+        """Wrap deals that are loaded already (a filter's result, generated deals)."""
+        out = cls.__new__(cls)
+        out.config = to_config(config)
+        out._source = None
+        out._given = dealset
+        out.title_parts = title_parts
+        return out
+
+    # ------------------------------------------------------------------ the pipeline
+    @cached_property
+    def dealset(self) -> DealSet:
+        """The canonical deals, contacts and quality record (ingestion runs once)."""
+        if self._given is not None:
+            return self._given
+        from .ingest import load_deals
+
+        deals, contacts, accounts, sheet, name = self._source
+        return load_deals(deals, contacts=contacts, accounts=accounts, config=self.config,
+                          sheet=sheet, name=name)
+
+    @cached_property
+    def prepared(self) -> Any:
+        """The closed deals coded into dimensions (engine.prepare), shared by every table."""
+        from .engine.prepare import prepare
+
+        return prepare(self.dealset, self.config)
+
+    @cached_property
+    def analysis(self) -> Any:
+        """The whole analysis (engine.analyze)."""
+        from .engine import analyze
+
+        return analyze(self.dealset, self.config, prepared=self.prepared)
+
+    @cached_property
+    def _patterns_table(self) -> pd.DataFrame:
+        from .engine import patterns
+
+        if "analysis" in self.__dict__:
+            return self.analysis.tables["tblPatterns"]
+        return patterns.patterns_table(self.prepared)
+
+    def with_config(self, config: Any) -> WinLoss:
+        """The same deals under other settings; ingestion is reused when its settings agree."""
+        config = to_config(config)
+        if self._given is None and any(getattr(config, k) != getattr(self.config, k)
+                                       for k in INGESTION_SETTINGS):
+            out = WinLoss(*self._source[:3], config=config, sheet=self._source[3], name=self._source[4])
+            out.title_parts = self.title_parts
+            return out
+        return WinLoss.of(self.dealset, config, self.title_parts)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table of the report (tblSummary, tblPatterns, ...)."""
+        return self.analysis.table(name)
+
+    def patterns(self, by: Any = None) -> pd.DataFrame:
+        """tblPatterns, or its rows for one dimension (without the Dimension column)."""
+        table = self._patterns_table
+        if by is None:
+            return table
+        dim = self.dimension(by)
+        return table[table["Dimension"] == dim.label].drop(columns=["Dimension"]).reset_index(drop=True)
+
+    def win_rate(self, where: Mapping[str, Any] | None = None) -> float:
+        """Won / (won + lost) of the closed deals that match ``where`` (a column and value each:
+        a segment label such as "10K-25K" of a banded dimension, or a value of the column)."""
+        prep = self.prepared
+        mask = np.ones(prep.n, dtype=bool)
+        for name, value in (where or {}).items():
+            mask &= self._closed_mask(name, value)
+        if not mask.any():
+            raise InputError("no closed deal matches " + ", ".join(
+                f"{k} = {v}" for k, v in (where or {}).items()) if where else
+                "there are no closed (won or lost) deals")
+        return float(prep.won[mask].mean())
+
+    def _closed_mask(self, name: Any, value: Any) -> np.ndarray:
+        """Closed deals whose dimension level, else column value, equals ``value``."""
+        want = value_key(value)
+        try:
+            dim = self.dimension(name)
+        except InputError:
+            dim = None
+        if dim is not None:
+            levels = [value_key(level) for level in dim.levels]
+            if want in levels:
+                return dim.codes == levels.index(want)
+        col = self.column(name)
+        keys = value_keys(self.prepared.closed[col.name])
+        hit = keys == want
+        if not hit.any():
+            shown = sorted({k for k in keys if k is not None}, key=str)[:LIST_VALUES]
+            raise InputError(f"no closed deal has {col.label} = '{value}'", column=col.label,
+                             expected="one of: " + ", ".join(shown))
+        return hit
+
+    # ------------------------------------------------------------------ columns
+    def dimension(self, name: Any) -> Any:
+        """The engine dimension a user means: a report label, a field, a synonym or their header."""
+        if name is None or str(name).strip() == "":
+            raise InputError("no dimension given", expected='a name such as "Industry" or "Region"')
+        dims = self.prepared.dims
+        wanted = normalize_header(name)
+        try:
+            column = self.column(name).name
+        except InputError:
+            column = None
+        for dim in dims:
+            if dim.field == column or normalize_header(dim.label) == wanted:
+                return dim
+        labels = ", ".join(d.label for d in dims) or "none"
+        raise InputError(f"no dimension '{name}' among these deals", expected=f"one of: {labels}")
+
+    def column(self, name: Any) -> Column:
+        """The deals column a user names: their own header, a report label, a field or synonym.
+
+        Matching ignores case, spaces and punctuation. Identifier and personal columns and
+        columns that restate the outcome are refused with the reason; a miss lists the
+        columns that can be named.
+        """
+        wanted = normalize_header(name)
+        for text, col in self._names():
+            if normalize_header(text) == wanted:
+                return self._usable(str(name), col)
+        fate = self._fates().get(wanted)
+        if fate is not None:
+            raise InputError(f"the column '{name}' is not analysed ({fate[0]})", column=str(name),
+                             expected="one of: " + ", ".join(self.column_names()))
+        raise InputError("no such column to filter or split by", column=str(name),
+                         expected="one of: " + ", ".join(self.column_names()))
+
+    def column_names(self) -> list[str]:
+        """Every column a user may name (report labels and the export's own headers)."""
+        deals = self.dealset.deals
+        usable = {col for _, col in self._names()
+                  if col not in HIDDEN_COLUMNS and col in deals and deals[col].notna().any()}
+        names = {field_label(c) for c in usable}
+        names |= {h for h, c in self.dealset.headers.items() if c in usable}
+        return sorted(names, key=str.casefold)
+
+    def _names(self) -> Iterable[tuple[str, str]]:
+        ds = self.dealset
+        yield from ds.headers.items()
+        for col in [*DEAL_COLUMNS, *ds.extra_dimensions]:
+            if col not in ds.deals:
+                continue
+            yield col, col
+            yield field_label(col), col
+            known = FIELD_BY_NAME.get(col)
+            for synonym in known.synonyms if known else ():
+                yield synonym, col
+
+    def _fates(self) -> dict[str, tuple[str, str]]:
+        return {normalize_header(src.split(": ", 1)[-1]): (fate, role)
+                for src, fate, role, _ in self.dealset.quality.column_map}
+
+    def _usable(self, asked: str, col: str) -> Column:
+        known = FIELD_BY_NAME.get(col)
+        role = known.role if known else self.dealset.extra(col).role
+        if col in HIDDEN_COLUMNS or role in (IDENTIFIER, PERSONAL, OUTCOME):
+            why = {IDENTIFIER: "identifies deals or accounts", PERSONAL: "holds personal data",
+                   OUTCOME: "says or restates the outcome"}.get(role, "is not a dimension")
+            raise InputError(f"the column '{asked}' {why}, so it cannot be filtered or split on "
+                             "(reports hold aggregates only)", column=asked,
+                             expected="one of: " + ", ".join(self.column_names()))
+        return Column(col, field_label(col), role)
+
+    # ------------------------------------------------------------------ filters
+    def where(self, filters: Mapping[str, Any] | None) -> WinLoss:
+        """The deals whose columns equal the values (trimmed, case-insensitive text; numbers
+        as numbers). A value that no deal has is an error listing the values there are."""
+        if not filters:
+            return self
+        deals = self.dealset.deals
+        keep = np.ones(len(deals), dtype=bool)
+        parts = []
+        for name, value in filters.items():
+            col = self.column(name)
+            keep &= self._matches(col, value)
+            parts.append(f"{col.label} = {value}")
+        return WinLoss.of(self.dealset.with_deals(deals[keep]), self.config,
+                          (*self.title_parts, *parts))
+
+    def _matches(self, col: Column, value: Any) -> np.ndarray:
+        series = self.dealset.deals[col.name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            raise InputError(f"'{col.label}' is a date: select dates with --period", column=col.label,
+                             expected="a period such as 2025Q4, 2025-10 or 2025-10-01..2025-12-31")
+        keys = value_keys(series)
+        want = value_key(value)
+        hit = keys == want
+        if not hit.any():
+            shown = sorted({k for k in keys if k is not None}, key=str)[:LIST_VALUES]
+            raise InputError(f"no deal has {col.label} = '{value}'", column=col.label,
+                             expected="one of: " + ", ".join(shown))
+        return hit
+
+    def split(self, by: Any) -> dict[str, WinLoss]:
+        """One WinLoss per recorded value of a column, in sorted order (blanks left out)."""
+        col = self.column(by)
+        deals = self.dealset.deals
+        text = deals[col.name].map(_shown_value)
+        out: dict[str, WinLoss] = {}
+        for value in sorted(text.dropna().unique(), key=lambda s: (s.casefold(), s)):
+            part = self.dealset.with_deals(deals[(text == value).to_numpy()])
+            out[value] = WinLoss.of(part, self.config, (*self.title_parts, f"{col.label}: {value}"))
+        return out
+
+    # ------------------------------------------------------------------ outputs
+    def title(self, base: str = "Win/Loss report") -> str:
+        """The report title, naming the filters that made these deals."""
+        return base + (": " + ", ".join(self.title_parts) if self.title_parts else "")
+
+    def report(self, title: str | None = None) -> Any:
+        """The neutral description of the report sheets (report.layout)."""
+        from .report.layout import build_report
+
+        return build_report(self.analysis, title=title or self.title())
+
+    def save(self, path: str | Path, *, title: str | None = None, template: Any = None,
+             inputs: Iterable[Any] = ()) -> Path:
+        """Write the report workbook (headless, atomic); returns its path."""
+        from .report.xlsx import write_report
+
+        return write_report(self.report(title), path, template=template, inputs=list(inputs))
+
+    def write_live(self, book: Any, title: str | None = None) -> None:
+        """Write the report sheets into an open workbook (the Analyze button)."""
+        from .report.live import write_report_live
+
+        write_report_live(self.report(title), book)
+
+
+def value_key(value: Any) -> str | None:
+    """The comparable form of a value: trimmed, case-folded text; 3.0, 3 and "3" alike.
+
+    >>> value_key(" Retail "), value_key(3.0), value_key("3"), value_key(None)
+    ('retail', '3', '3', None)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value)).casefold()
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _number_key(float(value))
+    text = str(value).strip()
+    try:
+        return _number_key(float(text))
+    except ValueError:
+        return text.casefold()
+
+
+def _number_key(number: float) -> str:
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def value_keys(series: pd.Series) -> np.ndarray:
+    """:func:`value_key` of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    keys = np.array([*(value_key(u) for u in uniques), None], dtype=object)
+    return keys[codes]
+
+
+def _shown_value(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None

@@ -416,3 +416,27 @@ def test_gc_paused_moves_survivors_to_the_oldest_generation_and_leaves_host_free
     finally:
         gc.unfreeze()
     del kept
+
+
+def test_equal_ranges_of_other_types_get_their_own_answers() -> None:
+    """TRUE == 1.0 in Python, but a TRUE/FALSE column is a yes/no attribute and a 1/0 column
+    a code: each range gets its own correct answer, whichever was cached first."""
+    def deals(partner: list) -> list[list]:
+        rows = [["Stage", "Amount", "Partner"]]
+        for i in range(40):
+            rows.append(["Won" if i % 3 else "Lost", float(1000 + i), partner[i % 2]])
+        return rows
+
+    flags, numbers = deals([True, False]), deals([1.0, 0.0])
+    assert flags == numbers  # equal under Python ==
+    fresh = {}
+    for name, rows in (("flags", flags), ("numbers", numbers)):
+        udfs.clear_caches()
+        fresh[name] = udfs.WINRATE_BY(rows, "Partner")
+    assert [r[0] for r in fresh["flags"][1:]] == ["False", "True"]
+    assert [r[0] for r in fresh["numbers"][1:]] == ["0", "1"]
+    for order in ((flags, numbers), (numbers, flags)):
+        udfs.clear_caches()
+        for rows in order:
+            want = fresh["flags"] if rows[1][2] is True else fresh["numbers"]
+            assert udfs.WINRATE_BY(rows, "Partner") == want

@@ -25,7 +25,7 @@ from ..config import Config
 from ..dealset import CODE, NUMBER, TEXT, ExtraDimension
 from ..fields import ATTRIBUTE, IDENTIFIER, PERSONAL, is_competitor_header, is_date_like_header
 from ..words import NO_COMPETITOR_WORDS
-from .values import distinct_texts, parse_numbers, spread_texts
+from .values import distinct_texts, is_blank_value, parse_numbers, spread_texts
 
 #: More extra dimensions than this are listed in the column map but not analysed.
 MAX_EXTRA_DIMENSIONS = 100
@@ -83,7 +83,9 @@ def _role_of_fate(fate: str, role: str) -> str:
 def column_fate(raw: pd.Series, header: str, config: Config
                 ) -> tuple[str, str | None, pd.Series | None]:
     """(fate, kind or None when left out, the values to keep) of one unmapped column."""
-    if ptypes.is_bool_dtype(raw):
+    if ptypes.is_bool_dtype(raw) or (raw.dtype == object
+                                     and ptypes.infer_dtype(raw.to_numpy(), skipna=True) == "boolean"):
+        # TRUE/FALSE cells are a yes/no attribute: read as the words, never as 1 / 0
         return "", TEXT, raw.map({True: "True", False: "False"}).astype(object)
     if ptypes.is_datetime64_any_dtype(raw):
         return "left out: dates", None, None
@@ -123,12 +125,27 @@ def _is_contact_detail(text: str) -> bool:
     return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 7
 
 
+#: A text cell that could be a number: digits with separators, signs, a currency or a unit.
+_NUMBER_TEXT = re.compile(r"^[\s$€£¥(+-]*\d[\d\s.,'’]*(?:[%)]|\s*[kKmMbB][a-zA-Z]{0,2}\.?)?\s*$")
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})
+
+
 def _as_numbers(raw: pd.Series) -> pd.Series | None:
-    """The column as floats when every filled cell is a number (text numbers included)."""
+    """The column as floats when every filled cell is a number (text numbers included).
+
+    One C-level type pass decides most columns; a column of text is only parsed when a
+    sample of its distinct values all read like numbers, so text columns cost no parse.
+    """
     if ptypes.is_numeric_dtype(raw):
         return raw.astype("float64")
     if raw.dtype != object and not ptypes.is_string_dtype(raw.dtype):
         return None
+    kind = ptypes.infer_dtype(raw.to_numpy(), skipna=True)
+    if kind not in _NUMBER_KINDS:
+        texts = [v for v in pd.unique(raw.dropna())[:200] if isinstance(v, str) and v.strip()
+                 and not is_blank_value(v)]
+        if not texts or not all(_NUMBER_TEXT.match(t) for t in texts[:50]):
+            return None
     parsed = parse_numbers(raw)
     if parsed.bad or parsed.values.isna().all():
         return None

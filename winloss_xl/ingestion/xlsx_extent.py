@@ -94,6 +94,42 @@ def _furthest_cell(data: bytes) -> tuple[int, int]:
     return int(row[valid].max()), int(col[valid].max())
 
 
+class ExtentScanner:
+    """Measures one worksheet part fed in pieces (a reference may straddle two pieces).
+
+    Used as a sink of :func:`winloss_xl.ingestion.guard.verify_zip`, so the sheet
+    is measured in the same pass that checks its CRC, never inflated twice.
+    """
+
+    def __init__(self) -> None:
+        self.rows = self.cols = 0
+        self._tail = b""
+        self._pending = b""
+
+    def feed(self, data: bytes) -> None:
+        self._pending += data
+        if len(self._pending) >= _CHUNK:
+            self._scan()
+
+    def _scan(self) -> None:
+        data = self._tail + self._pending
+        self._pending = b""
+        r, c = _furthest_cell(data)
+        self.rows, self.cols = max(self.rows, r), max(self.cols, c)
+        # keep the end: a reference may straddle two reads
+        self._tail = data[-(len(_ATTR) + _REF_WIDTH):]
+
+    def finish(self) -> tuple[int, int]:
+        if self._pending:
+            self._scan()
+        return self.rows, self.cols
+
+
+def is_sheet_part(part: str) -> bool:
+    """True for a worksheet part of the package (``xl/worksheets/sheet1.xml``)."""
+    return part.startswith("xl/worksheets/") and part.endswith(".xml")
+
+
 def sheet_extents(zf: zipfile.ZipFile) -> list[SheetExtent]:
     """The extent of every worksheet in the package, named as Excel shows them.
 
@@ -104,20 +140,27 @@ def sheet_extents(zf: zipfile.ZipFile) -> list[SheetExtent]:
     out = []
     for info in zf.infolist():
         part = info.filename
-        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+        if not is_sheet_part(part):
             continue
-        rows = cols = 0
-        tail = b""
+        scanner = ExtentScanner()
         with zf.open(info) as fh:
             while True:
                 chunk = fh.read(_CHUNK)
                 if not chunk:
                     break
-                data = tail + chunk
-                r, c = _furthest_cell(data)
-                rows, cols = max(rows, r), max(cols, c)
-                # keep the end of the chunk: a reference may straddle two reads
-                tail = data[-(len(_ATTR) + _REF_WIDTH):]
+                scanner.feed(chunk)
+        rows, cols = scanner.finish()
+        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols))
+    return out
+
+
+def extents_from_scanners(zf: zipfile.ZipFile, scanners: dict[str, ExtentScanner]
+                          ) -> list[SheetExtent]:
+    """SheetExtents from scanners already fed (by ``verify_zip``), named as Excel shows them."""
+    names = _sheet_part_names(zf)
+    out = []
+    for part, scanner in scanners.items():
+        rows, cols = scanner.finish()
         out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols))
     return out
 

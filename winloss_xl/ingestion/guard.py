@@ -33,6 +33,7 @@ import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +214,7 @@ def _data_spans(fh: Any, infos: list[Any], label: str, what: str) -> list[tuple[
         name_len, extra_len = _LOCAL_HEADER.unpack(head)[9:11]
         spans.append((info, info.header_offset + _LOCAL_HEADER.size + name_len + extra_len))
     ordered = sorted(spans, key=lambda s: s[0].header_offset)
-    for (info, start), (nxt, _) in zip(ordered, ordered[1:]):
+    for (info, start), (nxt, _) in pairwise(ordered):
         if start + info.compress_size > nxt.header_offset:
             raise _damaged(label, f"parts {info.filename} and {nxt.filename} overlap "
                                   "(a zip bomb shape)", what)

@@ -22,9 +22,6 @@ _CHUNK = 4 * 2**20
 _ATTR = np.frombuffer(b' r="', dtype=np.uint8)
 #: a cell reference after ' r="': up to 3 letters and 7 digits
 _REF_WIDTH = 10
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 @dataclass(frozen=True)
@@ -165,22 +162,38 @@ def extents_from_scanners(zf: zipfile.ZipFile, scanners: dict[str, ExtentScanner
     return out
 
 
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
 def _sheet_part_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """worksheet part path -> sheet name, from xl/workbook.xml and its relationships."""
+    """worksheet part path -> sheet name, from xl/workbook.xml and its relationships.
+
+    Namespace prefixes are ignored (strict OOXML uses other namespaces) and targets
+    are normalised as readers resolve them: backslashes, absolute paths, ``..``.
+    Part paths are returned as stored in the package when one matches regardless
+    of letter case.
+    """
     try:
         workbook = SafeET.fromstring(zf.read("xl/workbook.xml"))
         rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # missing or hostile package XML: fall back to part names
         return {}
+    stored = {name.lower(): name for name in zf.namelist()}
     targets = {}
-    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
+    for rel in rels.iter():
+        if _local(rel.tag) != "Relationship":
+            continue
+        target = rel.get("Target", "").replace("\\", "/")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join("xl", target))
-        targets[rel.get("Id")] = path
+        targets[rel.get("Id")] = stored.get(path.lower(), path)
     out = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        part = targets.get(sheet.get(f"{_NS_REL}id"))
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        part = targets.get(rid)
         if part:
             out[part] = sheet.get("name", part)
     return out

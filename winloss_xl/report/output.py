@@ -285,4 +285,20 @@ def load_base(out: Path, template: str | os.PathLike | None, sheet_names: Iterab
         return None
     sanitize_base(base)
     check_sheet_names(base, list(sheet_names), str(template or out), what)
+    _fresh_style_table(base)
     return base
+
+
+def _fresh_style_table(wb: Any) -> None:
+    """Start the workbook's cell-format table empty: it is refilled as the cells are written.
+
+    openpyxl keeps every format the loaded file listed, used or not, and appends
+    the report's; each re-run onto an earlier report would grow the table and
+    change the bytes. Every cell holds its own style array, and openpyxl assigns
+    table indexes while it writes the sheets (before the stylesheet), so a fresh
+    table lists exactly the formats in use, in the order they are met.
+    """
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb._cell_styles = IndexedList([StyleArray()])

@@ -494,8 +494,10 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
         names = list(wb.sheet_names)
         chosen = _choose_sheet(wb, names, sheet, label, what, skip=set(oversized))
         unnamed = [e for e in oversized.values() if e.name not in names]
-        if chosen in oversized or unnamed:  # a part we cannot tie to a name may be this sheet
-            _refuse_extent(oversized.get(chosen) or unnamed[0], label, config)
+        if unnamed:  # a part we cannot tie to a sheet name may be the chosen sheet
+            _refuse_extent(unnamed[0], label, config)
+        if chosen in oversized:
+            return _read_oversized(path, oversized[chosen], names, label, config)
         ws = wb.get_sheet_by_name(chosen)
         height, width = ws.total_height or 0, ws.total_width or 0
         if height > config.max_rows + HEADER_SCAN_ROWS:
@@ -514,6 +516,21 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
     table = _from_grid(rows, f"{label} [{chosen}]" if len(names) > 1 else label, config)
     table.label = label
     table.notes.append(("Sheet read", 0, chosen))
+    return table
+
+
+def _read_oversized(path: Path, extent: SheetExtent, names: list[str], label: str,
+                    config: Config) -> RawTable:
+    """A sheet whose far corner calamine cannot allocate: read its real cells, bounded."""
+    from .xlsx_sparse import read_sheet_bounded
+
+    rows, dropped = read_sheet_bounded(path, extent.part, label, config.max_cells)
+    table = _from_grid(rows, f"{label} [{extent.name}]" if len(names) > 1 else label, config)
+    table.label = label
+    table.notes.append(("Sheet read", 0, extent.name))
+    table.notes.append(("Stray cells far from the table ignored", dropped,
+                        f"the sheet reaches {extent.corner}; cells after a gap of "
+                        "1,000 empty rows or columns are not part of the table"))
     return table
 
 

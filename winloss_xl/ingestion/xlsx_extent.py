@@ -31,6 +31,8 @@ class SheetExtent:
     name: str
     rows: int
     cols: int
+    #: the package part holding the sheet (``xl/worksheets/sheet1.xml``)
+    part: str = ""
 
     @property
     def cells(self) -> int:
@@ -147,7 +149,7 @@ def sheet_extents(zf: zipfile.ZipFile) -> list[SheetExtent]:
                     break
                 scanner.feed(chunk)
         rows, cols = scanner.finish()
-        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols))
+        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols, part))
     return out
 
 
@@ -158,7 +160,7 @@ def extents_from_scanners(zf: zipfile.ZipFile, scanners: dict[str, ExtentScanner
     out = []
     for part, scanner in scanners.items():
         rows, cols = scanner.finish()
-        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols))
+        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols, part))
     return out
 
 

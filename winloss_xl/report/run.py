@@ -149,25 +149,35 @@ def produce(dealset: Any, config: Config, output: Path, *, title: str, template:
     return entry
 
 
-def _shown(value: object, deals: int) -> str:
+def _known_names(dealset: Any) -> frozenset[str]:
+    """The deals' account keys, which no title, file name or log line may carry."""
+    from ..privacy import normalize_known
+
+    deals = dealset.deals
+    return normalize_known(deals["account_key"].dropna().unique()) if "account_key" in deals else (
+        frozenset())
+
+
+def _shown(value: object, deals: Any) -> str:
     """A filter value as titles and logs may show it (privacy rule), else a stand-in."""
     from ..privacy import may_show
 
-    return str(value) if may_show(value, deals) else "(value not shown)"
+    return str(value) if may_show(value, len(deals.deals), _known_names(deals)) else (
+        "(value not shown)")
 
 
 def split_targets(output: Path, parts: dict[str, Any]) -> list[tuple[Path, str, Any]]:
     """(file, label, deals) per ``--split-by`` part: ``<output>-<label>.xlsx``, names unique.
 
     The label is the value itself when the privacy rule allows it (shared by at
-    least 3 deals, naming no one), else ``part-NN``: file names, titles and log
-    lines never carry a name or an email.
+    least 3 deals, naming no one and no account), else ``part-NN``: file names,
+    titles and log lines never carry a name or an email.
     """
     from ..privacy import safe_label
 
     out, stems = [], set()
     for index, (value, part) in enumerate(parts.items(), start=1):
-        label = safe_label(value, len(part.deals), index)
+        label = safe_label(value, len(part.deals), index, _known_names(part))
         stem = f"{output.stem}-{safe_file_part(label)}"
         base, n = stem, 1
         while stem.lower() in stems:
@@ -225,7 +235,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     title = "Win/Loss report"
     if where:
         dealset = filter_deals(dealset, where)
-        title += ": " + ", ".join(f"{k} = {_shown(v, len(dealset.deals))}" for k, v in where.items())
+        title += ": " + ", ".join(f"{k} = {_shown(v, dealset)}" for k, v in where.items())
         if not progress.quiet:
             log.info("%d deals match the --where filter", len(dealset.deals))
         if dealset.deals.empty:

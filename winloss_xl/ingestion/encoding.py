@@ -26,6 +26,12 @@ DETECT_BYTES = 256 * 1024
 #: Characters of the decoded head given to the header finder.
 HEAD_CHARS = 200_000
 _REPLACEMENT = "\ufffd"
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+_KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF))
+_HANGUL = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
+#: East Asian code pages and the Unicode blocks of the script each is made for.
+_NATIVE: dict[str, tuple[tuple[int, int], ...]] = {
+    "gb18030": _HAN, "big5": _HAN, "cp932": _HAN + _KANA, "cp949": _HANGUL}
 _HIGH = bytes(range(128, 256))
 
 
@@ -82,10 +88,43 @@ def detect_code_page(sample: bytes) -> tuple[str, str]:
         return "cp1252", "no candidate fits every byte; Windows-1252 as Excel writes it"
     best = min(m.chaos for m in matches)
     close = [m.encoding for m in matches if m.chaos <= best + 0.01]
-    for enc in CANDIDATES:
-        if enc in close:
-            return _western(sample, enc), "detected by charset-normalizer"
-    return _western(sample, close[0]), "detected by charset-normalizer"
+    pick = next((enc for enc in CANDIDATES if enc in close), close[0])
+    if pick in _NATIVE:
+        return _cjk_by_script(sample, pick), "detected by charset-normalizer and script"
+    return _western(sample, pick), "detected by charset-normalizer"
+
+
+def _in_ranges(ch: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    o = ord(ch)
+    return any(lo <= o <= hi for lo, hi in ranges)
+
+
+def native_share(text: str, encoding: str) -> float:
+    """Share of the non-ASCII characters of ``text`` in the script ``encoding`` is made for."""
+    wide = [ch for ch in text if ord(ch) > 127]
+    if not wide:
+        return 0.0
+    ranges = _NATIVE[encoding]
+    return sum(_in_ranges(ch, ranges) for ch in wide) / len(wide)
+
+
+def _cjk_by_script(sample: bytes, pick: str) -> str:
+    """Among the East Asian pages that read ``sample`` without error, the one whose script it is.
+
+    The detector cannot tell GB18030 from EUC-KR on a few headers (both read the
+    bytes); Chinese read as Korean gives few Hangul, Korean read as Chinese gives
+    random ideographs but then its Korean reading is nearly all Hangul, so the
+    detector's own pick stands when at least 90% of it is in its script.
+    """
+    shares = {}
+    for enc in _NATIVE:
+        try:
+            shares[enc] = native_share(sample.decode(enc), enc)
+        except UnicodeDecodeError:
+            continue
+    if shares.get(pick, 0.0) >= 0.9 or not shares:
+        return pick
+    return max(shares, key=lambda e: (shares[e], -CANDIDATES.index(e)))
 
 
 def _western(sample: bytes, encoding: str) -> str:

@@ -282,12 +282,21 @@ def cut_long_cells(frame: pd.DataFrame) -> int:
     for j in range(frame.shape[1]):
         col = frame.iloc[:, j]
         if isinstance(col.dtype, pd.CategoricalDtype):
-            cats = col.cat.categories
-            if cats.dtype == object and any(_text_length(c) > limit for c in cats):
-                long = [c for c in cats if _text_length(c) > limit]
+            long = [c for c in col.cat.categories if _text_length(c) > limit]
+            if long:
                 cut += int(col.isin(long).sum())
-                frame.isetitem(j, col.astype(object).map(
-                    lambda v: v[:limit] if _text_length(v) > limit else v))
+                names = [c[:limit] if _text_length(c) > limit else c for c in col.cat.categories]
+                if len(set(names)) == len(names):
+                    frame.isetitem(j, col.cat.rename_categories(names))
+                else:  # two long values alike in their first part: plain text
+                    frame.isetitem(j, col.astype(object).map(
+                        lambda v: v[:limit] if _text_length(v) > limit else v))
+            continue
+        if isinstance(col.dtype, pd.StringDtype):  # pandas 3 reads text as its str dtype
+            over = col.str.len().to_numpy(dtype="float64", na_value=0) > limit
+            if over.any():
+                cut += int(over.sum())
+                frame.isetitem(j, col.where(~over, col.str.slice(0, limit)))
             continue
         if col.dtype != object:
             continue

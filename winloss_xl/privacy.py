@@ -55,14 +55,28 @@ _WEB = re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|co|biz|info|
 # a run of digits and phone separators holding at least 7 digits (dates are removed first)
 _PHONE = re.compile(r"(?:\+|\b)\d[\d\s().\-/]{5,}\d\b")
 _DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
-_HONORIFIC = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam|herr|frau|mme|mlle|m)\.?\s+"
-                        r"[A-Z][\w'-]+", re.UNICODE)
-# a verb of contacting a person, then a capitalised word: "call back Smith", "spoke with Jane"
+#: A word of letters (any script), as names are written: "Søren", "O'Neil", "Jean-Luc".
+_NAME_WORD = r"[^\W\d_][\w'’-]*"
+_HONORIFICS = _word_set("mr mrs ms miss mx dr prof sir madam herr frau mme mlle sr sra")
+# a verb of contacting a person, then a word: "call back Smith", "spoke with Jane"
 _CONTACTED = re.compile(r"\b(?:call(?:ed)?(?:\s+back)?|ring|rang|phone[ds]?|e-?mail(?:ed)?|"
                         r"ask(?:ed)?|spoke\s+(?:to|with)|talk(?:ed)?\s+(?:to|with)|met\s+with|"
                         r"meet(?:ing)?\s+with|per|cc|attn|contact(?:ed)?|ping(?:ed)?|"
-                        r"according\s+to)\s+(?:mr\.?\s+|ms\.?\s+)?([A-Z][\w'-]+)",
+                        r"according\s+to)\s+(?:mr\.?\s+|ms\.?\s+)?(" + _NAME_WORD + ")",
                         re.IGNORECASE)
+# a word, then what people do: "Xylofane left", "Jane Doe quit", "Søren wants a discount"
+_ACTED = re.compile("(" + _NAME_WORD + r")\s+(?:left|quit|resigned|retired|joined|moved|said|says|"
+                    r"wants|wanted|asked|refused|declined|went\s+on\s+leave|is\s+out|was\s+fired|"
+                    r"passed|ghosted)\b")
+_WORDS = re.compile(_NAME_WORD)
+#: Words before "left", "said", ... that are roles, not people ("Champion left").
+_ROLES = _word_set("""
+champion sponsor contact buyer cfo ceo cto cio coo cmo vp svp evp director manager head lead
+owner rep representative team customer client company procurement legal decision maker budget
+holder stakeholder economic technical executive user admin partner vendor competitor incumbent
+board it finance security sales marketing management leadership exec key main primary our their
+the a an who which that he she they we someone everyone nobody person
+""")
 #: Capitalised words after a contacting verb that are not people (products, teams, words).
 _NOT_PEOPLE = _word_set("""
 the a an our their his her its my your we they it this that them us me him team
@@ -93,7 +107,6 @@ sandra sara sarah scott sean sergei sharon shirley simon sofia sophie stefan ste
 steve steven susan thomas tim timothy todd tom tony tyler victoria vincent walter wei william yuki
 yusuf zachary zoe
 """)
-_CAPITAL_WORD = re.compile(r"\b([A-Z][a-z'-]+)(?:\s+([A-Z][\w'-]+))?")
 
 
 def _scan_text(text: object) -> str:
@@ -109,18 +122,26 @@ def has_contact_details(text: object) -> bool:
     return any(sum(ch.isdigit() for ch in m.group(0)) >= 7 for m in _PHONE.finditer(t))
 
 
+def _capital(word: str) -> bool:
+    return word[:1].isupper()
+
+
 def names_a_person(text: object) -> bool:
-    """True when ``text`` looks like it names a person ("Mr Smith", "call back Jones", "Jane Doe")."""
+    """True when ``text`` looks like it names a person ("Mr Smith", "call back Jones",
+    "Jane Doe", "Xylofane left"); written for any alphabet's capital letters."""
     t = _scan_text(text)
-    if _HONORIFIC.search(t):
-        return True
-    for m in _CONTACTED.finditer(t):
-        if m.group(1)[:1].isupper() and m.group(1).lower() not in _NOT_PEOPLE:
+    words = _WORDS.findall(t)
+    for word, nxt in zip(words, [*words[1:], ""]):
+        low = word.lower()
+        named_next = _capital(nxt) and nxt.lower() not in _NOT_PEOPLE
+        if low in _HONORIFICS and named_next:
             return True
-    for m in _CAPITAL_WORD.finditer(t):
-        if m.group(1).lower() in GIVEN_NAMES and m.group(2) and (
-                m.group(2).lower() not in _NOT_PEOPLE):
+        if low in GIVEN_NAMES and _capital(word) and (named_next or not nxt):
             return True
+    for rx, stop in ((_CONTACTED, _NOT_PEOPLE), (_ACTED, _ROLES)):
+        for m in rx.finditer(t):
+            if _capital(m.group(1)) and m.group(1).lower() not in stop:
+                return True
     return False
 
 

@@ -66,7 +66,8 @@ def read_source(source: Any, *, label: str, sheet: str | None, config: Config,
             return _from_records(list(source), label, config)
         rows = source if set(map(type, source)) <= {list, tuple} else [
             r if isinstance(r, (list, tuple)) else [r] for r in source]  # a one-column range
-        return _from_grid(list(rows), label, config)
+        # cells from an Excel range are within Excel's own cell limit: no length pass needed
+        return _from_grid(list(rows), label, config, cut_cells=False)
     if isinstance(source, (str, Path)):
         return read_path(Path(source), sheet=sheet, config=config, label=label, what=what)
     raise InputError(
@@ -396,7 +397,7 @@ def _tidy_headers(frame: pd.DataFrame, label: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------- grid
 
 def _from_grid(rows: list[list[Any]], label: str, config: Config,
-               title_offset: int = 0) -> RawTable:
+               title_offset: int = 0, cut_cells: bool = True) -> RawTable:
     """A 2-D grid of cell values (xlsx sheet, xlwings range) -> RawTable."""
     if not rows or all(all(is_blank_value(c) for c in r) for r in rows):
         raise InputError("the table is empty", file=label,
@@ -426,7 +427,7 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
                          copy=False)  # the grid is ours: no second copy of every cell
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
     frame = _tidy_headers(frame, label)
-    cut = cut_long_cells(frame)
+    cut = cut_long_cells(frame) if cut_cells else 0
     return RawTable(frame, label, title_rows=header_idx, notes=[_cut_note(cut)] if cut else [],
                     data_row_offset=title_offset + header_idx + 2)
 

@@ -235,8 +235,8 @@ def open_base(path: Path, what: str) -> Any:
     from ..ingestion.readers import measured_extents
 
     label = str(path)
-    advice = ("make a fresh one with 'winloss-xl template -o FILE' and restyle it again"
-              if what == "template" else "choose another output name or delete the file")
+    advice = ("Make a fresh one with 'winloss-xl template -o FILE' and restyle it again"
+              if what == "template" else "Choose another output name or delete the file")
     if not openpyxl.DEFUSEDXML:
         # openpyxl uses defusedxml when it is installed (it is a dependency) unless the
         # environment turns it off; we never parse a user's workbook XML unhardened.

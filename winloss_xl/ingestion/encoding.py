@@ -26,7 +26,9 @@ DETECT_BYTES = 256 * 1024
 #: Characters of the decoded head given to the header finder.
 HEAD_CHARS = 200_000
 _REPLACEMENT = "\ufffd"
-_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+# ideographs, CJK punctuation, full-width forms (not the half-width katakana U+FF61-FF9F,
+# which GB18030 bytes become when read as Shift-JIS)
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3000, 0x303F), (0xFF00, 0xFF60))
 _KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF))
 _HANGUL = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
 #: East Asian code pages and the Unicode blocks of the script each is made for.
@@ -89,9 +91,26 @@ def detect_code_page(sample: bytes) -> tuple[str, str]:
     best = min(m.chaos for m in matches)
     close = [m.encoding for m in matches if m.chaos <= best + 0.01]
     pick = next((enc for enc in CANDIDATES if enc in close), close[0])
-    if pick in _NATIVE:
+    latin = pick in ("cp1252", "cp1250", "cp1254")
+    if pick in _NATIVE or (latin and _looks_double_byte(sample.decode(pick, errors="replace"))):
         return _cjk_by_script(sample, pick), "detected by charset-normalizer and script"
     return _western(sample, pick), "detected by charset-normalizer"
+
+
+def _looks_double_byte(text: str) -> bool:
+    """True when the non-ASCII characters of a one-byte reading come in runs, not alone.
+
+    Latin-script text read as Windows-1252 has its accented letters between ASCII
+    ones (``Télécoms``); Chinese or Japanese read so comes out as runs of
+    symbols (``è¡Œä¸š``). The detector picks a one-byte page for a few
+    repeated ideographs; this sends such files to the East Asian choice.
+    """
+    wide = [i for i, ch in enumerate(text) if ord(ch) > 127]
+    if len(wide) < 4:
+        return False
+    at = set(wide)
+    paired = sum(1 for i in wide if i - 1 in at or i + 1 in at)
+    return paired / len(wide) >= 0.6
 
 
 def _in_ranges(ch: str, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -111,10 +130,12 @@ def native_share(text: str, encoding: str) -> float:
 def _cjk_by_script(sample: bytes, pick: str) -> str:
     """Among the East Asian pages that read ``sample`` without error, the one whose script it is.
 
-    The detector cannot tell GB18030 from EUC-KR on a few headers (both read the
-    bytes); Chinese read as Korean gives few Hangul, Korean read as Chinese gives
-    random ideographs but then its Korean reading is nearly all Hangul, so the
-    detector's own pick stands when at least 90% of it is in its script.
+    The detector cannot tell GB18030 from EUC-KR or Shift-JIS on a few headers
+    (they all read the bytes). A reading counts when at least 90% of its
+    non-ASCII characters are in its page's script (Chinese read as Korean gives
+    few Hangul; read as Shift-JIS, half-width katakana). When Chinese and
+    Japanese readings both count, the bytes decide: Shift-JIS kanji start with
+    bytes 0x81-0x9F, which common GB2312 text never has.
     """
     shares = {}
     for enc in _NATIVE:
@@ -122,9 +143,14 @@ def _cjk_by_script(sample: bytes, pick: str) -> str:
             shares[enc] = native_share(sample.decode(enc), enc)
         except UnicodeDecodeError:
             continue
-    if shares.get(pick, 0.0) >= 0.9 or not shares:
-        return pick
-    return max(shares, key=lambda e: (shares[e], -CANDIDATES.index(e)))
+    fits = [enc for enc in CANDIDATES if shares.get(enc, 0.0) >= 0.9]
+    if not fits:
+        return pick if pick in _NATIVE else "cp1252"
+    if "cp932" in fits and len(fits) > 1:
+        high = len(sample) - len(sample.translate(None, _HIGH))
+        low_high = len(sample) - len(sample.translate(None, bytes(range(0x80, 0xA0))))
+        return "cp932" if high and low_high / high >= 0.2 else next(e for e in fits if e != "cp932")
+    return pick if pick in fits else fits[0]
 
 
 def _western(sample: bytes, encoding: str) -> str:

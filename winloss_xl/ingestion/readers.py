@@ -544,6 +544,12 @@ def _read_oversized(path: Path, extent: SheetExtent, names: list[str], label: st
     return table
 
 
+#: Package parts that never hold a sheet's cells (not measured; their CRC is still checked).
+_NOT_SHEET_PARTS = ("xl/sharedstrings.xml", "xl/styles.xml", "xl/theme/", "xl/calcchain.xml",
+                    "docprops/", "[content_types].xml", "_rels/", "xl/workbook.xml",
+                    "xl/drawings/", "xl/charts/", "xl/tables/", "xl/printersettings/")
+
+
 def measured_extents(path: Path, label: str, limits: guard.ZipLimits,
                      what: str = "workbook") -> list[SheetExtent]:
     """Verify the package (guard.verify_zip) and measure every XML part's cell extent.
@@ -554,7 +560,8 @@ def measured_extents(path: Path, label: str, limits: guard.ZipLimits,
     scanners: dict[str, ExtentScanner] = {}
 
     def sink_for(name: str):
-        if not name.lower().endswith(".xml"):
+        low = name.lower()
+        if not low.endswith(".xml") or low.startswith(_NOT_SHEET_PARTS) or "/_rels/" in low:
             return None
         scanners[name] = ExtentScanner()
         return scanners[name].feed

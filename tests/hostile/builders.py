@@ -290,3 +290,74 @@ def biff_workbook_stream() -> bytes:
     bof = struct.pack("<HHHHHHII", 0x0809, 16, 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)
     eof = struct.pack("<HH", 0x000A, 0)
     return bof + eof
+
+
+# ------------------------------------------------------------------- damaged packages
+
+
+def deflate(data: bytes) -> bytes:
+    """Raw deflate of ``data`` (as zip members store it)."""
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return co.compress(data) + co.flush()
+
+
+def rebuild_zip(src: Path, dst: Path, *, damage: dict[str, str] | None = None,
+                extra: dict[str, bytes] | None = None,
+                edit: dict[str, object] | None = None) -> Path:
+    """Copy the package ``src`` to ``dst`` member by member, damaging or adding some.
+
+    ``damage`` maps a member name to how it is spoiled: ``"crc"`` (a wrong CRC-32),
+    ``"deflate"`` (junk in the middle of its compressed stream), ``"short"`` (it
+    declares fewer bytes than it unpacks to, with the CRC of that prefix).
+    ``edit`` maps a member to a function of its bytes; ``extra`` adds members.
+    """
+    import zipfile
+
+    damage, extra, edit = damage or {}, extra or {}, edit or {}
+    with zipfile.ZipFile(src) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    z = RawZip(dst)
+    for name, data in [*members, *extra.items()]:
+        if name in edit:
+            data = edit[name](data)
+        how = damage.get(name)
+        comp = deflate(data)
+        if how == "crc":
+            z.add_deflated(name, [comp], zlib.crc32(data) ^ 0x5A5A5A5A, len(data))
+        elif how == "deflate":
+            mid = len(comp) // 2
+            junk = bytes((b ^ 0xFF) for b in comp[mid:mid + 64])
+            z.add_deflated(name, [comp[:mid] + junk + comp[mid + 64:]], zlib.crc32(data), len(data))
+        elif how == "short":
+            keep = len(data) // 3
+            z.add_deflated(name, [comp], zlib.crc32(data[:keep]), keep)
+        else:
+            z.add_deflated(name, [comp], zlib.crc32(data), len(data))
+    z.close()
+    return dst
+
+
+def write_overlapping_xlsx(path: Path, rows: Sequence[Sequence[object]], copies: int = 200) -> Path:
+    """A package whose central directory names one sheet's data many times (overlapping members)."""
+    write_raw_xlsx(path, rows=rows)
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        data = path.read_bytes()
+        cd_start = data.index(b"PK\x01\x02")
+    central = data[cd_start:data.index(b"PK\x05\x06")]
+    entry_at = central.index(b"xl/worksheets/sheet1.xml") - 46
+    entry = central[entry_at:entry_at + 46 + len("xl/worksheets/sheet1.xml")]
+    extra_entries = b""
+    for k in range(copies):
+        name = f"xl/media/copy{k:04d}.xml".encode()
+        e = bytearray(entry[:46]) + name
+        struct.pack_into("<H", e, 28, len(name))
+        extra_entries += bytes(e)
+    count = struct.unpack_from("<H", data, data.index(b"PK\x05\x06") + 10)[0] + copies
+    new_central = central + extra_entries
+    eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(new_central), cd_start, 0)
+    path.write_bytes(data[:cd_start] + new_central + eocd)
+    assert info.file_size > 0
+    return path

@@ -42,11 +42,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not _RESULTS:
         return
     from .corpus import CASES
+    from .round2 import ROUND2
 
+    total = len(CASES) + len(ROUND2)
     good, ran, bad = hostile_summary()
     line = f"hostile corpus: {good}/{ran} cases behaved as expected"
-    if ran < len(CASES):
-        line += f" ({len(CASES) - ran} of {len(CASES)} cases not run)"
+    if ran < total:
+        line += f" ({total - ran} of {total} cases not run)"
     terminalreporter.write_sep("-", line, bold=True, red=bool(bad), green=not bad)
     if bad:
         terminalreporter.write_line("misbehaving: " + ", ".join(bad))

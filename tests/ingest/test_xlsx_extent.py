@@ -35,13 +35,24 @@ def test_extent_is_measured_from_the_cells(tmp_path):
     assert extents["Notes"].corner == "A1"
 
 
-def test_stray_cell_on_the_deals_sheet_is_a_clear_input_error(tmp_path):
+def test_stray_cell_on_the_deals_sheet_falls_back_to_a_bounded_read(tmp_path):
+    """calamine would allocate A1:XFD1048576 (550 GB); the sheet's real cells are read instead."""
+    path = _workbook(tmp_path / "far.xlsx", "Deals")
+    ds = load_deals(path)
+    assert (ds.deals["outcome"] == "won").sum() == 8
+    assert (ds.deals["outcome"] == "lost").sum() == 4
+    stray = [e for e in ds.quality.entries if e.check.startswith("Stray cells")]
+    assert stray and stray[0].count == 1 and "XFD1048576" in stray[0].detail
+
+
+def test_too_many_real_cells_on_a_far_reaching_sheet_is_a_clear_input_error(tmp_path):
+    from winloss_xl.config import Config
+
     path = _workbook(tmp_path / "far.xlsx", "Deals")
     with pytest.raises(InputError) as err:
-        load_deals(path)
+        load_deals(path, config=Config(max_cells=20))
     text = err.value.message
-    assert "far.xlsx" in text and "'Deals'" in text and "XFD1048576" in text
-    assert "Ctrl+End" in text
+    assert "far.xlsx" in text and "max_cells" in text
 
 
 def test_stray_cell_on_another_sheet_does_not_block_the_deals(tmp_path):

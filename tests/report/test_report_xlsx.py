@@ -16,7 +16,7 @@ from contract import check_workbook
 from openpyxl import Workbook, load_workbook
 
 from winloss_xl.errors import InputError
-from winloss_xl.report import xlsx
+from winloss_xl.report import output, xlsx
 from winloss_xl.report.layout import build_report
 from winloss_xl.report.model import EXCEL_FORMATS, GENERATED_MARK
 from winloss_xl.report.xlsx import write_report
@@ -149,7 +149,7 @@ def test_crash_mid_write_keeps_earlier_report(tmp_path, analysis, monkeypatch):
         fh.flush()
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(xlsx, "_emit", die)
+    monkeypatch.setattr(output, "_emit", die)
     analysis.tables["tblSummary"].loc[4, "Value"] = 0.9
     with pytest.raises(KeyboardInterrupt):
         write_report(build_report(analysis), out)
@@ -161,7 +161,7 @@ KILL_SCRIPT = r"""
 import sys, time
 sys.path.insert(0, sys.argv[3])
 from fake_analysis import fake_analysis
-from winloss_xl.report import xlsx
+from winloss_xl.report import output, xlsx
 from winloss_xl.report.layout import build_report
 
 def slow(fh, data):
@@ -170,7 +170,7 @@ def slow(fh, data):
     time.sleep(60)
     fh.write(data[len(data) // 2:])
 
-xlsx._emit = slow
+output._emit = slow
 a = fake_analysis()
 a.tables["tblSummary"].loc[4, "Value"] = float(sys.argv[2])
 xlsx.write_report(build_report(a), sys.argv[1])

@@ -12,6 +12,11 @@ too and may sum above 1. Lost amount follows the same rule.
 
 Work is done once per distinct reason text, then spread over deals with
 ``bincount``, so a million deals cost little more than their distinct reasons.
+
+"Loss reasons as exported" (tblLossReasonsRaw) shows a raw reason only when
+:func:`winloss_xl.privacy.may_show` allows it (at least 3 lost deals cite it and
+it names no one, nor an account of the lost deals); the others are folded into
+one "not shown" row per category, so every citation still counts.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import privacy, stats
 from ..config import Config
 from ..fields import normalize_header
 from .prepare import NOT_RECORDED, Prepared, object_values, text_codes
@@ -183,7 +188,9 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
         [(r, c, n, n / total_raw) for (r, c), n in raw_counts.items()], columns=RAW_COLUMNS)
     raw = raw.sort_values(["Lost deals", "Loss reason", "Category"], ascending=[False, True, True],
                           kind="mergesort").reset_index(drop=True)
-    tables["tblLossReasonsRaw"] = raw
+    tables["tblLossReasonsRaw"] = privacy.hide_unshareable(
+        raw, "Loss reason", "Lost deals", group_cols=["Category"], sum_cols=["Share of losses"],
+        known=_known_names(prep, lost_mask))
     if set(tables["tblLossReasons"]["Loss reason"]) <= {UNSPECIFIED}:
         notes["tblLossReasons"] = "No loss reasons were recorded, so every loss is Unspecified."
     stage = _stage_table(prep.closed["lost_stage"][lost_mask] if "lost_stage" in prep.closed.columns
@@ -192,6 +199,14 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
         tables["tblLossStages"] = stage
         notes["tblLossStages"] = "Where lost deals died: share of lost deals by the stage they were lost at."
     return tables, notes
+
+
+def _known_names(prep: Prepared, lost_mask: np.ndarray) -> frozenset[str]:
+    """The lost deals' account keys: free text naming one of them is never shown raw."""
+    if "account_key" not in prep.closed.columns:
+        return frozenset()
+    keys = prep.closed["account_key"][lost_mask]
+    return privacy.normalize_known(pd.unique(object_values(keys)))
 
 
 def _over_represented(prep: Prepared, codes: np.ndarray, ind: np.ndarray, base_share: np.ndarray):

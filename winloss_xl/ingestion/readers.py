@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import zipfile
 from dataclasses import dataclass, field
@@ -28,10 +27,12 @@ from ..config import Config
 from ..errors import InputError
 from ..fields import header_variants, normalize_header
 from ..words import BLANK_CELL_TEXTS
+from . import guard
+from .encoding import decode_plan
 from .header import HEADER_SCAN_ROWS, find_header_row, known_headers
 from .mapping import is_key_header
 from .values import blank_cells, is_blank_value
-from .xlsx_extent import SheetExtent, sheet_extents
+from .xlsx_extent import ExtentScanner, SheetExtent, extents_from_scanners
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ def read_source(source: Any, *, label: str, sheet: str | None, config: Config,
             return _from_records(list(source), label, config)
         rows = source if set(map(type, source)) <= {list, tuple} else [
             r if isinstance(r, (list, tuple)) else [r] for r in source]  # a one-column range
-        return _from_grid(list(rows), label, config)
+        # cells from an Excel range are within Excel's own cell limit: no length pass needed
+        return _from_grid(list(rows), label, config, cut_cells=False)
     if isinstance(source, (str, Path)):
         return read_path(Path(source), sheet=sheet, config=config, label=label, what=what)
     raise InputError(
@@ -94,13 +96,7 @@ def read_path(path: Path, *, sheet: str | None, config: Config, label: str,
             f"unknown file type '{ext or '(none)'}'", file=label,
             expected="one of " + ", ".join(ACCEPTED_EXTENSIONS),
         )
-    if not path.exists():
-        raise InputError("file not found", file=label, expected="an existing file")
-    if path.is_dir():
-        raise InputError("is a folder, not a file", file=label, expected="a deals export file")
-    if path.stat().st_size == 0:
-        raise InputError("the file is empty", file=label,
-                         expected="a header row and at least one deal below it")
+    guard.check_input_file(path, label, what=f"{what} export file")
     if ext in EXCEL_EXTENSIONS:
         return _read_xlsx(path, sheet, config, label, what)
     if ext == ".json":
@@ -109,19 +105,6 @@ def read_path(path: Path, *, sheet: str | None, config: Config, label: str,
 
 
 # ----------------------------------------------------------------------- text
-
-def _decode_probe(data: bytes) -> tuple[str, str]:
-    """(encoding, decoded text of the head) for UTF-8 (BOM or not), UTF-16 (BOM), Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", data[3:200_000].decode("utf-8", errors="ignore")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16", data[:400_000].decode("utf-16", errors="ignore")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252", data[:200_000].decode("cp1252", errors="replace")
-    return "utf-8", data[:200_000].decode("utf-8", errors="ignore")
-
 
 def _sniff_separator(lines: list[str], ext: str) -> str:
     """The separator that splits the sample lines most consistently into the most columns."""
@@ -154,14 +137,15 @@ def _physical_line_of(lines: list[str], sep: str, header_idx: int) -> int:
 
 
 def _read_text(path: Path, config: Config, label: str) -> RawTable:
-    data = path.read_bytes()
+    data = guard.read_file_bytes(path, label, what="text export")
     if data.startswith(b"PK\x03\x04") or data.startswith(_OLE_MAGIC):
         raise InputError(
             "this is an Excel workbook with a text-file name", file=label,
             expected="a comma- or semicolon-separated text file",
             advice="Rename it to .xlsx, or save it from Excel as CSV",
         )
-    encoding, head = _decode_probe(data)
+    plan = decode_plan(data)
+    head = plan.head
     lines = head.splitlines()[:200]
     if len(lines) > 1 and not data.endswith((b"\n", b"\r")) and len(head) < len(data):
         lines = lines[:-1]  # the last probed line may be cut in half
@@ -179,31 +163,165 @@ def _read_text(path: Path, config: Config, label: str) -> RawTable:
             expected="a first row of column names such as Stage, Amount, Close Date",
         )
     skip = _physical_line_of(lines, sep, header_idx)
+    _check_header_width(data, plan.encoding, sep, skip, label)
     newline_count = data.count(b"\n")
     if newline_count > config.max_rows + skip + 1:
         _too_big(label, newline_count, config)
-    width = len(rows[header_idx])
+    header = rows[header_idx]
+    width = len(header)
     if (newline_count - skip) * width > config.max_cells:
         _too_big(label, newline_count, config, cells=(newline_count - skip) * width)
-    keys: dict[str, Any] = {h: str for h in rows[header_idx] if h.strip() and is_key_header(h)}
-    common = dict(sep=sep, encoding=encoding, encoding_errors="replace", skiprows=skip, header=0,
-                  engine="c", keep_default_na=False, na_values=_NA_TEXTS, index_col=False)
+    frame = _parse_text(data, plan.encoding, sep, skip, header, header_idx, lines, label,
+                        newline_count)
+    if frame.size > config.max_cells:
+        _too_big(label, len(frame), config, cells=int(frame.size))
+    cut = 0
+    if _may_hold_long_cells(data, len(frame), skip, newline_count):
+        cut = cut_long_cells(frame)
+    frame = _tidy_headers(frame, label)
+    hint = "," if sep == ";" else None
+    notes = [("Encoding", 0, f"{plan.encoding}; separator {'tab' if sep == chr(9) else repr(sep)}"),
+             *plan.notes]
+    if cut:
+        notes.append(_cut_note(cut))
+    return RawTable(frame, label, title_rows=header_idx, decimal_hint=hint, notes=notes,
+                    data_row_offset=skip + 2)
+
+
+def _check_header_width(data: bytes, encoding: str, sep: str, skip: int, label: str) -> None:
+    """Refuse a header row wider than MAX_COLUMNS, counted on its bytes before any parsing.
+
+    The probe only sees the first 100,000 characters of a line; a one-line file of
+    many megabytes would otherwise reach pandas, whose renaming of duplicate headers
+    is quadratic. Quoted separators count too, so the count is an upper bound.
+    """
+    if encoding.startswith("utf-16"):
+        return  # two bytes per character: the cell limits below bound these files
+    start = 0
+    for _ in range(skip):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return
+    end = data.find(b"\n", start)
+    line = data[start:end if end >= 0 else len(data)]
+    columns = line.count(sep.encode()) + 1
+    if columns > guard.MAX_COLUMNS:
+        raise InputError(f"the header row has about {columns:,} columns", file=label,
+                         expected=f"at most {guard.MAX_COLUMNS:,} columns (Excel's own limit)",
+                         advice="Export only the columns you need")
+
+
+def _parse_text(data: bytes, encoding: str, sep: str, skip: int, header: list[str],
+                header_idx: int, lines: list[str], label: str, newline_count: int
+                ) -> pd.DataFrame:
+    """pandas' C parser over the whole file; headers named by us when some repeat.
+
+    pandas renames repeated headers with a quadratic loop (a one-line file of a
+    few MB took minutes), so when the header holds duplicates the parser is given
+    numbered placeholder names and the real headers are put back afterwards for
+    :func:`_tidy_headers` to make unique in one pass.
+    """
+    common: dict[str, Any] = dict(sep=sep, encoding=encoding, encoding_errors="replace",
+                                  engine="c", keep_default_na=False, na_values=_NA_TEXTS,
+                                  index_col=False)
+    duplicated = len(set(header)) < len(header)
+    if duplicated:
+        body = _physical_line_of(lines, sep, header_idx + 1)
+        common.update(skiprows=body, header=None, names=list(range(len(header))))
+        keys: dict[Any, Any] = {i: str for i, h in enumerate(header) if h.strip() and is_key_header(h)}
+    else:
+        common.update(skiprows=skip, header=0)
+        keys = {h: str for h in header if h.strip() and is_key_header(h)}
     if newline_count > 50_000:
         keys.update(_category_columns(data, common, keys))
     try:
-        frame = pd.read_csv(io.BytesIO(data), skip_blank_lines=False, dtype=keys or None,
-                            **common)
-    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
+        frame = pd.read_csv(io.BytesIO(data), skip_blank_lines=False, dtype=keys or None, **common)
+    except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError) as exc:
         raise InputError(f"the file cannot be read as {'tab' if sep == chr(9) else repr(sep)}-"
                          f"separated text ({type(exc).__name__})", file=label,
                          expected="one row per deal with the same number of columns") from None
-    if frame.size > config.max_cells:
-        _too_big(label, len(frame), config, cells=int(frame.size))
-    frame = _tidy_headers(frame, label)
-    hint = "," if sep == ";" else None
-    notes = [("Encoding", 0, f"{encoding}; separator {'tab' if sep == chr(9) else repr(sep)}")]
-    return RawTable(frame, label, title_rows=header_idx, decimal_hint=hint, notes=notes,
-                    data_row_offset=skip + 2)
+    if duplicated:
+        frame.columns = [None if not h.strip() else h for h in header][:frame.shape[1]] + [
+            None] * max(0, frame.shape[1] - len(header))
+    return frame
+
+
+def _may_hold_long_cells(data: bytes, records: int, skip: int, newline_count: int) -> bool:
+    """False when no cell can be longer than MAX_CELL_CHARS, judged from line lengths.
+
+    Every record sits on one physical line when the parser found as many records
+    as there are lines; then no cell is longer than the longest line.
+    """
+    if len(data) <= guard.MAX_CELL_CHARS:
+        return False
+    if records + skip + 1 < newline_count - 1:
+        return True  # quoted line breaks: a cell may span lines
+    return _longest_line(data) > guard.MAX_CELL_CHARS
+
+
+def _longest_line(data: bytes) -> int:
+    """Bytes in the longest physical line (numpy over 16 MiB windows)."""
+    longest, last, step = 0, -1, 16 << 20
+    for start in range(0, len(data), step):
+        window = np.frombuffer(data, dtype=np.uint8, count=min(step, len(data) - start),
+                               offset=start)
+        ends = np.flatnonzero(window == 10) + start
+        if len(ends):
+            longest = max(longest, int(ends[0] - last - 1))
+            if len(ends) > 1:
+                longest = max(longest, int(np.diff(ends).max() - 1))
+            last = int(ends[-1])
+    return max(longest, len(data) - last - 1)
+
+
+def _text_length(value: object) -> int:
+    return len(value) if value.__class__ is str else 0
+
+
+def cut_long_cells(frame: pd.DataFrame) -> int:
+    """Cut text cells longer than MAX_CELL_CHARS (Excel's cell limit) in place; how many.
+
+    A 100 MB cell would otherwise reach every text rule (loss-reason keywords,
+    title reading) whole. Category columns are checked on their categories.
+    """
+    limit, cut = guard.MAX_CELL_CHARS, 0
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            long = [c for c in col.cat.categories if _text_length(c) > limit]
+            if long:
+                cut += int(col.isin(long).sum())
+                names = [c[:limit] if _text_length(c) > limit else c for c in col.cat.categories]
+                if len(set(names)) == len(names):
+                    frame.isetitem(j, col.cat.rename_categories(names))
+                else:  # two long values alike in their first part: plain text
+                    frame.isetitem(j, col.astype(object).map(
+                        lambda v: v[:limit] if _text_length(v) > limit else v))
+            continue
+        if isinstance(col.dtype, pd.StringDtype):  # pandas 3 reads text as its str dtype
+            over = col.str.len().to_numpy(dtype="float64", na_value=0) > limit
+            if over.any():
+                cut += int(over.sum())
+                frame.isetitem(j, col.where(~over, col.str.slice(0, limit)))
+            continue
+        if col.dtype != object:
+            continue
+        values = col.to_numpy()
+        lengths = np.fromiter(map(_text_length, values), dtype=np.int64, count=len(values))
+        over = np.flatnonzero(lengths > limit)
+        if len(over):
+            cut += len(over)
+            fixed = values.copy()
+            for i in over:
+                fixed[i] = fixed[i][:limit]
+            frame.isetitem(j, pd.Series(fixed, index=frame.index, dtype=object))
+    return cut
+
+
+def _cut_note(count: int) -> tuple[str, int, str]:
+    return ("Long cells cut", count,
+            f"cells over {guard.MAX_CELL_CHARS:,} characters (Excel's cell limit) were cut to "
+            f"that length before analysis")
 
 
 def _category_columns(data: bytes, common: dict[str, Any], keys: dict[str, Any]
@@ -244,22 +362,33 @@ def _too_big(label: str, rows: int, config: Config, cells: int | None = None) ->
 
 
 def _tidy_headers(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Readable, unique string headers; unnamed empty columns dropped."""
+    """Readable, unique string headers in one linear pass; unnamed empty columns dropped.
+
+    A repeated header gets `` (2)``, `` (3)``... (the next number not taken, so a
+    literal "Amount (2)" elsewhere cannot collide); headers are cut to
+    MAX_HEADER_CHARS; more than MAX_COLUMNS columns are refused.
+    """
+    if frame.shape[1] > guard.MAX_COLUMNS:
+        raise InputError(f"the table has {frame.shape[1]:,} columns", file=label,
+                         expected=f"at most {guard.MAX_COLUMNS:,} columns (Excel's own limit)",
+                         advice="Export only the columns you need")
     names: list[str] = []
     keep: list[int] = []
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
     for i, col in enumerate(frame.columns):
-        text = "" if col is None else str(col).strip()
+        text = "" if col is None else str(col).strip()[:guard.MAX_HEADER_CHARS]
         if text.startswith("Unnamed: ") or is_blank_value(text):
             if blank_cells(frame.iloc[:, i]).all():
                 continue
             text = f"Column {i + 1}"
-        base = text
-        if text in seen:
-            seen[base] += 1
-            text = f"{base} ({seen[base]})"
-        else:
-            seen[text] = 1
+        if text in taken:
+            base, n = text, next_number.get(text, 2)
+            while f"{base} ({n})" in taken:
+                n += 1
+            next_number[base] = n + 1
+            text = f"{base} ({n})"
+        taken.add(text)
         names.append(text)
         keep.append(i)
     out = frame.iloc[:, keep]
@@ -273,7 +402,7 @@ def _tidy_headers(frame: pd.DataFrame, label: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------- grid
 
 def _from_grid(rows: list[list[Any]], label: str, config: Config,
-               title_offset: int = 0) -> RawTable:
+               title_offset: int = 0, cut_cells: bool = True) -> RawTable:
     """A 2-D grid of cell values (xlsx sheet, xlwings range) -> RawTable."""
     if not rows or all(all(is_blank_value(c) for c in r) for r in rows):
         raise InputError("the table is empty", file=label,
@@ -303,7 +432,8 @@ def _from_grid(rows: list[list[Any]], label: str, config: Config,
                          copy=False)  # the grid is ours: no second copy of every cell
     frame.columns = [None if is_blank_value(h) else _header_text(h) for h in header]
     frame = _tidy_headers(frame, label)
-    return RawTable(frame, label, title_rows=header_idx,
+    cut = cut_long_cells(frame) if cut_cells else 0
+    return RawTable(frame, label, title_rows=header_idx, notes=[_cut_note(cut)] if cut else [],
                     data_row_offset=title_offset + header_idx + 2)
 
 
@@ -321,7 +451,7 @@ def _object_grid(body: list, width: int) -> np.ndarray:
 def _header_text(h: Any) -> str:
     if isinstance(h, float) and h.is_integer():
         return str(int(h))
-    return " ".join(str(h).split())
+    return " ".join(str(h)[:4 * guard.MAX_HEADER_CHARS].split())
 
 
 def _from_dataframe(df: pd.DataFrame, label: str, config: Config) -> RawTable:
@@ -342,8 +472,9 @@ def _from_dataframe(df: pd.DataFrame, label: str, config: Config) -> RawTable:
         idx = find_header_row(grid)
         if idx:
             return _from_grid(grid, label, config)
-    frame = df.reset_index(drop=True)
-    return RawTable(_tidy_headers(frame, label), label, data_row_offset=2)
+    frame = _tidy_headers(df.reset_index(drop=True), label)  # a new frame: the caller's stays
+    cut = cut_long_cells(frame)
+    return RawTable(frame, label, notes=[_cut_note(cut)] if cut else [], data_row_offset=2)
 
 
 # ----------------------------------------------------------------------- xlsx
@@ -365,8 +496,9 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
         raise InputError("the workbook is damaged (not a valid .xlsx zip package)", file=label,
                          expected="an .xlsx workbook saved by Excel",
                          advice="Open it in Excel and save it again, or export the deals again")
-    _check_unpacked_size(path, config, label)
-    oversized = _oversized_sheets(path, config)
+    extents = measured_extents(path, label, guard.ZipLimits(
+        max_unpacked=max(config.max_cells * 60, 256 * 2**20), setting="max_cells setting"))
+    oversized = {e.name: e for e in extents if e.cells > config.max_cells}
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken packages
@@ -376,8 +508,11 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
     try:
         names = list(wb.sheet_names)
         chosen = _choose_sheet(wb, names, sheet, label, what, skip=set(oversized))
+        unnamed = [e for e in oversized.values() if e.name not in names]
+        if unnamed:  # a part we cannot tie to a sheet name may be the chosen sheet
+            _refuse_extent(unnamed[0], label, config)
         if chosen in oversized:
-            _refuse_extent(oversized[chosen], label, config)
+            return _read_oversized(path, oversized[chosen], names, label, config)
         ws = wb.get_sheet_by_name(chosen)
         height, width = ws.total_height or 0, ws.total_width or 0
         if height > config.max_rows + HEADER_SCAN_ROWS:
@@ -399,39 +534,46 @@ def _read_xlsx(path: Path, sheet: str | None, config: Config, label: str,
     return table
 
 
-def _check_unpacked_size(path: Path, config: Config, label: str) -> None:
-    """Refuse zip bombs: a package whose parts unpack far beyond what max_cells allows."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise InputError("the workbook is damaged (not a valid .xlsx zip package)", file=label,
-                         expected="an .xlsx workbook saved by Excel",
-                         advice="Open it in Excel and save it again") from None
-    unpacked = sum(info.file_size for info in infos)
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 100 * 2**20 and ratio > 100:
-            raise InputError(
-                f"a part of the workbook unpacks {ratio:,.0f} times larger than it is stored "
-                f"({info.file_size / 2**30:.1f} GiB), which real workbooks never do", file=label,
-                expected="an .xlsx workbook saved by Excel",
-                advice="Open it in Excel and save it again, or export the deals as CSV",
-            )
-    # generous bytes of XML per cell, never below what any small workbook needs
-    limit = max(config.max_cells * 60, 256 * 2**20)
-    if unpacked > limit:
-        raise InputError(
-            f"the workbook unpacks to {unpacked / 2**30:.1f} GiB", file=label,
-            expected=f"at most {limit / 2**30:.1f} GiB (max_cells setting)",
-            advice="Save only the deals sheet, or export the deals as CSV",
-        )
+def _read_oversized(path: Path, extent: SheetExtent, names: list[str], label: str,
+                    config: Config) -> RawTable:
+    """A sheet whose far corner calamine cannot allocate: read its real cells, bounded."""
+    from .xlsx_sparse import read_sheet_bounded
+
+    rows, dropped = read_sheet_bounded(path, extent.part, label, config.max_cells)
+    table = _from_grid(rows, f"{label} [{extent.name}]" if len(names) > 1 else label, config)
+    table.label = label
+    table.notes.append(("Sheet read", 0, extent.name))
+    table.notes.append(("Stray cells far from the table ignored", dropped,
+                        f"the sheet reaches {extent.corner}; cells after a gap of "
+                        "1,000 empty rows or columns are not part of the table"))
+    return table
 
 
-def _oversized_sheets(path: Path, config: Config) -> dict[str, SheetExtent]:
-    """Sheets whose cells reach beyond max_cells: calamine would try to allocate them whole."""
+#: Package parts that never hold a sheet's cells (not measured; their CRC is still checked).
+_NOT_SHEET_PARTS = ("xl/sharedstrings.xml", "xl/styles.xml", "xl/theme/", "xl/calcchain.xml",
+                    "docprops/", "[content_types].xml", "_rels/", "xl/workbook.xml",
+                    "xl/drawings/", "xl/charts/", "xl/tables/", "xl/printersettings/")
+
+
+def measured_extents(path: Path, label: str, limits: guard.ZipLimits,
+                     what: str = "workbook") -> list[SheetExtent]:
+    """Verify the package (guard.verify_zip) and measure every XML part's cell extent.
+
+    Every ``.xml`` part is measured, not only ``xl/worksheets/``: a workbook's
+    relationships may point a sheet at any part, and calamine follows them.
+    """
+    scanners: dict[str, ExtentScanner] = {}
+
+    def sink_for(name: str):
+        low = name.lower()
+        if not low.endswith(".xml") or low.startswith(_NOT_SHEET_PARTS) or "/_rels/" in low:
+            return None
+        scanners[name] = ExtentScanner()
+        return scanners[name].feed
+
+    guard.verify_zip(path, label, limits, what=what, sink_for=sink_for)
     with zipfile.ZipFile(path) as zf:
-        return {e.name: e for e in sheet_extents(zf) if e.cells > config.max_cells}
+        return [e for e in extents_from_scanners(zf, scanners) if e.cells]
 
 
 def _refuse_extent(extent: SheetExtent, label: str, config: Config) -> None:
@@ -476,15 +618,7 @@ def _choose_sheet(wb: Any, names: list[str], sheet: str | None, label: str,
 # ----------------------------------------------------------------------- json
 
 def _read_json(path: Path, config: Config, label: str) -> RawTable:
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except RecursionError:
-        raise InputError("the JSON is nested too deeply to be a deals export", file=label,
-                         expected="a list of deals, or an object with a \"deals\" list") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not valid JSON ({exc.__class__.__name__} at "
-                         f"{getattr(exc, 'lineno', '?')}:{getattr(exc, 'colno', '?')})", file=label,
-                         expected="a list of deals, or an object with a \"deals\" list") from None
+    data = guard.load_json(guard.read_file_bytes(path, label, what="JSON export"), label)
     if isinstance(data, dict):
         for key in ("deals", "opportunities", "data", "records", "results"):
             if isinstance(data.get(key), list):
@@ -514,7 +648,12 @@ def _from_records(records: list[Any], label: str, config: Config) -> RawTable:
                          expected="at least one deal")
     if len(records) > config.max_rows:
         _too_big(label, len(records), config)
-    cells = sum(len(r) if isinstance(r, dict) else 1 for r in records)
+    keys = set().union(*(r for r in records if isinstance(r, dict)))  # one C-level pass
+    if len(keys) > guard.MAX_COLUMNS:
+        raise InputError(f"the deals hold {len(keys):,} different keys", file=label,
+                         expected=f"at most {guard.MAX_COLUMNS:,} columns (Excel's own limit)",
+                         advice="Export only the fields you need")
+    cells = len(records) * max(len(keys), 1)  # the table is as wide as all keys together
     if cells > config.max_cells:
         _too_big(label, len(records), config, cells=cells)
     flat: list[dict[str, Any]] = []
@@ -546,5 +685,9 @@ def _from_records(records: list[Any], label: str, config: Config) -> RawTable:
     frame = pd.DataFrame.from_records(flat)
     frame = frame.astype(object).where(frame.notna(), None)
     nested_frame = pd.DataFrame.from_records(contacts) if contacts else None
-    return RawTable(_tidy_headers(frame, label), label, nested_contacts=nested_frame,
-                    data_row_offset=1)
+    frame = _tidy_headers(frame, label)
+    cut = cut_long_cells(frame)
+    if nested_frame is not None:
+        cut += cut_long_cells(nested_frame)
+    return RawTable(frame, label, nested_contacts=nested_frame, data_row_offset=1,
+                    notes=[_cut_note(cut)] if cut else [])

@@ -22,9 +22,6 @@ _CHUNK = 4 * 2**20
 _ATTR = np.frombuffer(b' r="', dtype=np.uint8)
 #: a cell reference after ' r="': up to 3 letters and 7 digits
 _REF_WIDTH = 10
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,8 @@ class SheetExtent:
     name: str
     rows: int
     cols: int
+    #: the package part holding the sheet (``xl/worksheets/sheet1.xml``)
+    part: str = ""
 
     @property
     def cells(self) -> int:
@@ -94,6 +93,42 @@ def _furthest_cell(data: bytes) -> tuple[int, int]:
     return int(row[valid].max()), int(col[valid].max())
 
 
+class ExtentScanner:
+    """Measures one worksheet part fed in pieces (a reference may straddle two pieces).
+
+    Used as a sink of :func:`winloss_xl.ingestion.guard.verify_zip`, so the sheet
+    is measured in the same pass that checks its CRC, never inflated twice.
+    """
+
+    def __init__(self) -> None:
+        self.rows = self.cols = 0
+        self._tail = b""
+        self._pending = b""
+
+    def feed(self, data: bytes) -> None:
+        self._pending += data
+        if len(self._pending) >= _CHUNK:
+            self._scan()
+
+    def _scan(self) -> None:
+        data = self._tail + self._pending
+        self._pending = b""
+        r, c = _furthest_cell(data)
+        self.rows, self.cols = max(self.rows, r), max(self.cols, c)
+        # keep the end: a reference may straddle two reads
+        self._tail = data[-(len(_ATTR) + _REF_WIDTH):]
+
+    def finish(self) -> tuple[int, int]:
+        if self._pending:
+            self._scan()
+        return self.rows, self.cols
+
+
+def is_sheet_part(part: str) -> bool:
+    """True for a worksheet part of the package (``xl/worksheets/sheet1.xml``)."""
+    return part.startswith("xl/worksheets/") and part.endswith(".xml")
+
+
 def sheet_extents(zf: zipfile.ZipFile) -> list[SheetExtent]:
     """The extent of every worksheet in the package, named as Excel shows them.
 
@@ -104,40 +139,63 @@ def sheet_extents(zf: zipfile.ZipFile) -> list[SheetExtent]:
     out = []
     for info in zf.infolist():
         part = info.filename
-        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+        if not is_sheet_part(part):
             continue
-        rows = cols = 0
-        tail = b""
+        scanner = ExtentScanner()
         with zf.open(info) as fh:
             while True:
                 chunk = fh.read(_CHUNK)
                 if not chunk:
                     break
-                data = tail + chunk
-                r, c = _furthest_cell(data)
-                rows, cols = max(rows, r), max(cols, c)
-                # keep the end of the chunk: a reference may straddle two reads
-                tail = data[-(len(_ATTR) + _REF_WIDTH):]
-        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols))
+                scanner.feed(chunk)
+        rows, cols = scanner.finish()
+        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols, part))
     return out
 
 
+def extents_from_scanners(zf: zipfile.ZipFile, scanners: dict[str, ExtentScanner]
+                          ) -> list[SheetExtent]:
+    """SheetExtents from scanners already fed (by ``verify_zip``), named as Excel shows them."""
+    names = _sheet_part_names(zf)
+    out = []
+    for part, scanner in scanners.items():
+        rows, cols = scanner.finish()
+        out.append(SheetExtent(names.get(part, posixpath.basename(part)), rows, cols, part))
+    return out
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
 def _sheet_part_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """worksheet part path -> sheet name, from xl/workbook.xml and its relationships."""
+    """worksheet part path -> sheet name, from xl/workbook.xml and its relationships.
+
+    Namespace prefixes are ignored (strict OOXML uses other namespaces) and targets
+    are normalised as readers resolve them: backslashes, absolute paths, ``..``.
+    Part paths are returned as stored in the package when one matches regardless
+    of letter case.
+    """
     try:
         workbook = SafeET.fromstring(zf.read("xl/workbook.xml"))
         rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # missing or hostile package XML: fall back to part names
         return {}
+    stored = {name.lower(): name for name in zf.namelist()}
     targets = {}
-    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
+    for rel in rels.iter():
+        if _local(rel.tag) != "Relationship":
+            continue
+        target = rel.get("Target", "").replace("\\", "/")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join("xl", target))
-        targets[rel.get("Id")] = path
+        targets[rel.get("Id")] = stored.get(path.lower(), path)
     out = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        part = targets.get(sheet.get(f"{_NS_REL}id"))
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        part = targets.get(rid)
         if part:
             out[part] = sheet.get("name", part)
     return out

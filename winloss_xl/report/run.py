@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import InputError
+from .output import OutputBatch
 
 log = logging.getLogger("winloss_xl")
 
@@ -127,21 +128,73 @@ def _log_numbers(nums: dict[str, Any]) -> None:
 
 
 def produce(dealset: Any, config: Config, output: Path, *, title: str, template: str | None,
-            inputs: list[str], progress: Progress, segment: str | None = None) -> dict[str, Any]:
-    """Analyse one DealSet and write its report; returns the JSON summary entry."""
+            inputs: list[str], progress: Progress, segment: str | None = None,
+            batch: Any = None) -> dict[str, Any]:
+    """Analyse one DealSet and write its report (or stage it in ``batch``); returns the JSON entry."""
     from ..engine import analyze
     from .layout import build_report
-    from .xlsx import write_report
+    from .xlsx import report_bytes, write_report
 
     progress.stage(f"Analysing {len(dealset.deals):,} deals" + (" (one segment)" if segment else ""))
     analysis = analyze(dealset, config)
     report = build_report(analysis, title=title)
     progress.stage(f"Writing {output.name}")
-    write_report(report, output, template=template, inputs=inputs)
+    if batch is not None:
+        batch.stage(output, report_bytes(report, output, template=template, inputs=inputs))
+    else:
+        write_report(report, output, template=template, inputs=inputs)
     entry = _report_summary(analysis, output, segment)
     if not progress.quiet:
         _log_numbers(entry)
     return entry
+
+
+def _known_names(dealset: Any) -> frozenset[str]:
+    """The deals' account keys, which no title, file name or log line may carry."""
+    from ..privacy import normalize_known
+
+    deals = dealset.deals
+    return normalize_known(deals["account_key"].dropna().unique()) if "account_key" in deals else (
+        frozenset())
+
+
+def _shown(value: object, deals: Any) -> str:
+    """A filter value as titles and logs may show it (privacy rule), else a stand-in."""
+    from ..privacy import may_show
+
+    return str(value) if may_show(value, len(deals.deals), _known_names(deals)) else (
+        "(value not shown)")
+
+
+def split_targets(output: Path, parts: dict[str, Any]) -> list[tuple[Path, str, Any]]:
+    """(file, label, deals) per ``--split-by`` part: ``<output>-<label>.xlsx``, names unique.
+
+    The label is the value itself when the privacy rule allows it (shared by at
+    least 3 deals, naming no one and no account), else ``part-NN``: file names,
+    titles and log lines never carry a name or an email.
+    """
+    from ..privacy import safe_label
+
+    out, stems = [], set()
+    for index, (value, part) in enumerate(parts.items(), start=1):
+        label = safe_label(value, len(part.deals), index, _known_names(part))
+        stem = f"{output.stem}-{safe_file_part(label)}"
+        base, n = stem, 1
+        while stem.lower() in stems:
+            n += 1
+            stem = f"{base}-{n}"
+        stems.add(stem.lower())
+        out.append((output.with_name(stem + (output.suffix or ".xlsx")), label, part))
+    return out
+
+
+def _template_notes(template: str | None) -> list[tuple[str, int, str]]:
+    """Data Quality rows for what the template carried that the report drops (checks it too)."""
+    if not template:
+        return []
+    from .template import template_quality
+
+    return template_quality(Path(template))
 
 
 def _print_json(payload: dict[str, Any]) -> None:
@@ -161,7 +214,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path(f"{deals.stem}-winloss.xlsx")
     inputs = [str(p) for p in (args.deals, args.contacts, args.accounts, args.config,
                                args.template) if p]
-    from .xlsx import check_output
+    from .output import check_output
 
     check_output(output, inputs)  # before the (long) analysis, not after it
     if output.suffix.lower() != ".xlsx":
@@ -174,12 +227,15 @@ def run_analyze(args: argparse.Namespace) -> int:
     config = _config(args)
     where = parse_where(args.where)
     progress.stage(f"Reading {deals.name}")
+    template_notes = _template_notes(args.template)  # a bad template stops before the analysis
     dealset = load_deals(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
                          sheet=getattr(args, "sheet", None))
+    for check, count, detail in template_notes:
+        dealset.quality.add(check, count, detail)
     title = "Win/Loss report"
     if where:
         dealset = filter_deals(dealset, where)
-        title += ": " + ", ".join(f"{k} = {v}" for k, v in where.items())
+        title += ": " + ", ".join(f"{k} = {_shown(v, dealset)}" for k, v in where.items())
         if not progress.quiet:
             log.info("%d deals match the --where filter", len(dealset.deals))
         if dealset.deals.empty:
@@ -192,19 +248,16 @@ def run_analyze(args: argparse.Namespace) -> int:
         if not parts:
             raise InputError("--split-by found no values to split on", file=str(deals),
                              column=args.split_by, expected="a column with at least one value")
-        stems: set[str] = set()
+        targets = split_targets(output, parts)
+        for target, _label, _part in targets:  # every name checked before any work
+            check_output(target, inputs)
         progress.total = 1 + 2 * len(parts)
-        for value, part in parts.items():
-            stem = f"{output.stem}-{safe_file_part(value)}"
-            base, n = stem, 1
-            while stem.lower() in stems:
-                n += 1
-                stem = f"{base}-{n}"
-            stems.add(stem.lower())
-            target = output.with_name(stem + (output.suffix or ".xlsx"))
-            reports.append(produce(part, config, target, title=f"{title} ({args.split_by}: {value})",
-                                   template=args.template, inputs=inputs, progress=progress,
-                                   segment=str(value)))
+        with OutputBatch() as batch:
+            for target, label, part in targets:
+                reports.append(produce(part, config, target, title=f"{title} ({args.split_by}: "
+                                       f"{label})", template=args.template, inputs=inputs,
+                                       progress=progress, segment=label, batch=batch))
+            batch.commit()  # all parts, or none
     else:
         reports.append(produce(dealset, config, output, title=title, template=args.template,
                                inputs=inputs, progress=progress))
@@ -247,8 +300,8 @@ def _demo_dealset() -> Any:
 
 def run_template(args: argparse.Namespace) -> int:
     """``winloss-xl template [-o FILE]``: a fresh workbook to paste deals into."""
+    from .output import atomic_write_bytes
     from .template import template_bytes
-    from .xlsx import atomic_write_bytes
 
     output = Path(args.output)
     if output.suffix.lower() != ".xlsx":

@@ -20,18 +20,15 @@ it is, so ``--template`` keeps the user's fonts and colours.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
@@ -60,6 +57,7 @@ from .model import (
     draw,
     unique_table_name,
 )
+from .output import atomic_write_bytes, check_output, load_base
 
 #: Document and zip timestamps of every generated file (same input, same bytes).
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
@@ -460,44 +458,6 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
     mark_generated(ws)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-def check_output(path: Path, inputs: Iterable[str | os.PathLike]) -> None:
-    """Refuse an output path that is one of the inputs."""
-    for src in inputs:
-        if src is None:
-            continue
-        if _same_file(path, Path(src)):
-            raise InputError("the report would overwrite an input file", file=str(path),
-                             expected="an output path (-o) different from every input")
-
-
-def _open_base(path: Path, what: str) -> Workbook:
-    """Open a template or an earlier report; its XML is parsed by openpyxl through defusedxml."""
-    if not openpyxl.DEFUSEDXML:
-        # openpyxl uses defusedxml when it is installed (it is a dependency) unless the
-        # environment turns it off; we never parse a user's workbook XML unhardened.
-        raise InputError(f"{what} cannot be opened safely: OPENPYXL_DEFUSEDXML is set to False",
-                         file=str(path), advice="unset OPENPYXL_DEFUSEDXML and run again")
-    try:
-        return load_workbook(path, keep_vba=False, keep_links=True, rich_text=False)
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", file=str(path)) from None
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-        advice = ("make a fresh one with 'winloss-xl template -o FILE' and restyle it again"
-                  if what == "template" else "choose another output name or delete the file")
-        raise InputError(f"{what} is not a readable .xlsx workbook ({type(exc).__name__})",
-                         file=str(path), expected="an .xlsx file saved by Excel or winloss-xl",
-                         advice=advice) from None
-
-
 def build_workbook(report: Report, base: Workbook | None = None) -> Workbook:
     """The report's sheets drawn into ``base`` (a loaded template / earlier report) or a new workbook."""
     if base is None:
@@ -571,41 +531,6 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def _emit(fh, data: bytes) -> None:
-    """Write ``data`` to the temporary file (a seam for the crash tests)."""
-    view = memoryview(data)
-    for start in range(0, len(view), 1 << 20):
-        fh.write(view[start:start + (1 << 20)])
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError("the output folder does not exist", file=str(path),
-                         expected="an existing folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _emit(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
-
-
 def write_report(
     report: Report,
     path: str | os.PathLike,
@@ -621,16 +546,26 @@ def write_report(
     or when a same-named sheet was not made by winloss-xl.
     """
     out = Path(path)
+    return atomic_write_bytes(out, report_bytes(report, out, template=template, inputs=inputs))
+
+
+def report_bytes(
+    report: Report,
+    path: str | os.PathLike,
+    *,
+    template: str | os.PathLike | None = None,
+    inputs: Sequence[str | os.PathLike] = (),
+) -> bytes:
+    """The .xlsx bytes :func:`write_report` would write to ``path`` (the same checks first).
+
+    ``--split-by`` stages these bytes for every part before renaming any of them
+    (``output.OutputBatch``).
+    """
+    out = Path(path)
     if out.suffix.lower() != ".xlsx":  # openpyxl writes no macros: .xlsm would not open
         raise InputError("the report must be an .xlsx file", file=str(out),
                          expected="an output name ending in .xlsx")
     protected = [*inputs, *([template] if template else [])]
     check_output(out, protected)
-    if template is not None:
-        base = _open_base(Path(template), "template")
-    elif out.exists():
-        base = _open_base(out, "existing output file")
-    else:
-        base = None
-    wb = build_workbook(report, base)
-    return atomic_write_bytes(out, workbook_bytes(wb))
+    base = load_base(out, template, [spec.name for spec in report.sheets])
+    return workbook_bytes(build_workbook(report, base))

@@ -27,10 +27,11 @@ PRODUCT, CS, SECURITY, DATA, EXECUTIVE = ("Product", "Customer Success", "Securi
 #: O*NET-SOC code prefix -> the functions a title of that occupation may be read as.
 FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     # 11 Management
-    "11-1011": {EXECUTIVE},                    # Chief Executives
+    # 11-1011 Chief Executives is left out: O*NET files every chief officer there (CFO, CIO,
+    # CISO, Chief Nursing Officer) beside agency heads, so it has no single counterpart.
     "11-1021": {EXECUTIVE, OPERATIONS},        # General and Operations Managers
-    "11-2011": {MARKETING},                    # Advertising and Promotions Managers
-    "11-2021": {MARKETING},                    # Marketing Managers
+    "11-2011": {MARKETING, SALES},             # Advertising and Promotions Managers (ad sales)
+    "11-2021": {MARKETING, SALES},             # Marketing Managers (with business development)
     "11-2022": {SALES},                        # Sales Managers
     "11-2032": {MARKETING},                    # Public Relations Managers
     "11-3012": {OPERATIONS},                   # Administrative Services Managers
@@ -48,14 +49,14 @@ FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "11-9199.01": {LEGAL},                     # Regulatory Affairs Managers
     "11-9199.02": {LEGAL},                     # Compliance Managers
     # 13 Business and Financial Operations
-    "13-1021": {PROCUREMENT},                  # Buyers and Purchasing Agents, Farm Products
+    "13-1021": {PROCUREMENT, SALES},           # Farm-product buyers, brokers and traders
     "13-1022": {PROCUREMENT},                  # Wholesale and Retail Buyers
     "13-1023": {PROCUREMENT},                  # Purchasing Agents
     "13-1041.00": {LEGAL},                     # Compliance Officers
     "13-1041.07": {LEGAL},                     # Regulatory Affairs Specialists
     "13-1071": {HR},                           # Human Resources Specialists
     "13-1075": {HR},                           # Labor Relations Specialists
-    "13-1081": {OPERATIONS},                   # Logisticians, Logistics Engineers/Analysts
+    "13-1081": {OPERATIONS, PROCUREMENT},      # Logisticians (acquisition logistics)
     "13-1141": {HR},                           # Compensation, Benefits, Job Analysis
     "13-1151": {HR},                           # Training and Development Specialists
     "13-1161": {MARKETING},                    # Market Research, Marketing, Search Marketing
@@ -64,17 +65,20 @@ FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "13-2041": {FINANCE},                      # Credit Analysts
     "13-2051": {FINANCE},                      # Financial and Investment Analysts
     "13-2054": {FINANCE},                      # Financial Risk Specialists
-    "13-2061": {FINANCE},                      # Financial Examiners
+    "13-2061": {FINANCE, LEGAL},               # Financial Examiners (compliance examiners)
     "13-2081": {FINANCE},                      # Tax Examiners and Collectors
     "13-2082": {FINANCE},                      # Tax Preparers
     "13-2099.00": {FINANCE},                   # Financial Specialists, All Other
     "13-2099.01": {FINANCE, DATA},             # Financial Quantitative Analysts
     # 15 Computer and Mathematical
     "15-1": {IT},                              # Computer occupations
+    "15-1231": {IT, CS},                       # Network Support (support engineers)
+    "15-1244": {IT, SECURITY},                 # Network and Systems Administrators
     "15-1211.01": {IT, DATA},                  # Health Informatics Specialists
     "15-1212": {SECURITY},                     # Information Security Analysts
-    "15-1242": {IT, DATA},                     # Database Administrators
+    "15-1242": {IT, DATA, SECURITY},           # Database Administrators (database security)
     "15-1243": {IT, DATA},                     # Database Architects, Data Warehousing
+    "15-1232": {IT, CS},                       # Computer User Support (help desk, customer support)
     "15-1255": {IT, PRODUCT, MARKETING},       # Web and Digital Interface Designers
     "15-1255.01": set(),                       # Video Game Designers: no counterpart
     "15-1299.02": {IT, DATA},                  # GIS Technologists
@@ -84,11 +88,13 @@ FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "15-2031": {DATA, OPERATIONS},             # Operations Research Analysts
     "15-2041.00": {DATA},                      # Statisticians
     "15-2051.00": {DATA},                      # Data Scientists
-    "15-2051.01": {DATA},                      # Business Intelligence Analysts
+    "15-2051.01": {DATA, IT},                  # Business Intelligence Analysts (BI systems)
     # 17 Architecture and Engineering: engineers and engineering technicians
     "17-2": {IT},
+    "17-2112": {IT, OPERATIONS},               # Industrial Engineers (manufacturing, lean)
+    "17-2111": {IT, OPERATIONS},               # Health and Safety Engineers (EHS)
     "17-3021": {IT}, "17-3022": {IT}, "17-3023": {IT}, "17-3024": {IT}, "17-3025": {IT},
-    "17-3026": {IT}, "17-3027": {IT}, "17-3028": {IT}, "17-3029": {IT},
+    "17-3026": {IT, OPERATIONS}, "17-3027": {IT}, "17-3028": {IT}, "17-3029": {IT},
     # 23 Legal: lawyers and legal support (judges and court officers have no counterpart)
     "23-1011": {LEGAL},                        # Lawyers
     "23-2011": {LEGAL},                        # Paralegals and Legal Assistants
@@ -99,6 +105,8 @@ FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "41-1": {SALES},                           # Supervisors of sales workers
     "41-2022": {SALES}, "41-2031": {SALES},    # Parts and retail salespersons
     "41-3": {SALES},                           # Sales agents (advertising, insurance, ...)
+    "41-3011": {SALES, MARKETING},             # Advertising Sales Agents
+    "41-3031": {SALES, FINANCE},               # Securities and financial services sales agents
     "41-4": {SALES},                           # Sales representatives
     "41-9011": {SALES, MARKETING},             # Demonstrators and Product Promoters
     "41-9021": {SALES}, "41-9022": {SALES},    # Real estate brokers and agents

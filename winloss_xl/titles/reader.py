@@ -51,10 +51,10 @@ _SEPARATOR_RE = re.compile(r"[/|,;()\[\]{}+:\u2013\u2014\u2022·]|\s-\s|\s-$|^-\
 _JOINER_RE = re.compile(r"['’`´\-_.]")
 #: Words that join two roles ("CEO and Founder", "Inhaber und Geschäftsführer").
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "e", "en", "og", "och", "i", "oraz", "ja",
-                          "u", "ou", "o", "or", "oder", "eller", "of", "lub"}) - {"of"}
+                          "ou", "o", "or", "oder", "eller", "lub"})
 #: Words that tie an assistant to the boss named after it ("Assistant to the CEO").
 _ASSISTANT_LINKS = frozenset({"to", "of", "for", "der", "des", "de", "du", "di", "del", "della",
-                              "dla", "van", "till", "til", "for", "da", "do", "al", "la", "to the"})
+                              "dla", "van", "till", "til", "da", "do", "al", "la", "the"})
 #: Linking letters between the two halves of a compound ("Vertrieb-s-leiter").
 _LINKS = ("", "s", "e", "n", "en", "es")
 _ENGLISH_ASSISTANT = frozenset({"assistant", "asst"})
@@ -84,18 +84,20 @@ def unread_script(text: object) -> bool:
 
 @dataclass
 class _Role:
-    """One part of a title that names a level, being read."""
+    """One part of a title that names a level, being read.
+
+    Function words are kept in the order they are preferred: words lent by a part
+    before this one, words before the level word (nearest first: "Computer Sales
+    Representative" is Sales), words after it (first first: "VP Sales & Marketing"),
+    words lent by a later part. Each is (function, weak).
+    """
 
     level: str | None
     anchor: v.Entry | None          # the word that gave the level
-    strong: list[str]
-    weak: list[str]
+    functions: list[tuple[str, bool]]
     deputy: bool = False
     assistant: str | None = None    # "boss" (assistant to an executive), "plain" or None
-    chief: bool = False
-    officer: bool = False
     position: int = 0
-
 
 class TitleReader:
     """Reads titles with the built-in tables plus company-specific titles.
@@ -134,7 +136,7 @@ class TitleReader:
             return _info(v.IC, v.EXECUTIVE)
         roles, loose = self._roles(items)
         if not roles:
-            function = _pick_function(loose, [])
+            function = _pick_function(loose)
             return OTHER_INFO if function == v.OTHER else _info(v.OTHER, function)
         best = max(roles, key=_strength)
         return _resolve(best)
@@ -222,41 +224,37 @@ class TitleReader:
                 continue
             role = _role_of(chunk, pos)
             if role is None:
-                strong, weak = _functions(chunk)
-                loose.append((pos, strong, weak))
+                loose.append((pos, _functions(chunk)))
             roles.append(role)
         found = [r for r in roles if r is not None]
         if not found:
             return [], loose
-        for pos, strong, weak in loose:  # lend function words to the nearest role
-            after = [r for r in found if r.position > pos]
-            target = after[0] if not any(r.position < pos for r in found) and after else \
-                max((r for r in found if r.position < pos), key=lambda r: r.position)
-            if pos < target.position:
-                target.strong[:0], target.weak[:0] = strong, weak
+        lent_before: dict[int, list] = {}
+        for pos, functions in loose:  # lend function words to the nearest role
+            earlier = [r for r in found if r.position < pos]
+            if earlier:
+                earlier[-1].functions += functions
             else:
-                target.strong += strong
-                target.weak += weak
+                target = next(r for r in found if r.position > pos)
+                lent_before.setdefault(id(target), []).extend(functions)
+        for role in found:
+            role.functions[:0] = lent_before.get(id(role), [])
         return found, []
 
 
-def _functions(chunk) -> tuple[list[str], list[str]]:
-    strong = [e.function for _, e in chunk if e is not None and e.function and not e.weak]
-    weak = [e.function for _, e in chunk if e is not None and e.function and e.weak]
-    return strong, weak
+def _functions(chunk) -> list[tuple[str, bool]]:
+    return [(e.function, e.weak) for _, e in chunk if e is not None and e.function]
 
 
 def _role_of(chunk, position: int) -> _Role | None:
     """The role one part names, or None when it names only functions (or nothing)."""
-    level, anchor, rank = None, None, 0
+    level, anchor, at, rank = None, None, -1, 0
     lead = deputy = chief = officer = False
     assistant = None
-    words = [w for w, _ in chunk]
     for i, (word, entry) in enumerate(chunk):
-        if entry is None:
-            officer |= word == "officer"
-            continue
         officer |= word == "officer"
+        if entry is None:
+            continue
         marker = entry.marker
         if marker == "lead":
             lead = True
@@ -271,37 +269,43 @@ def _role_of(chunk, position: int) -> _Role | None:
             else:
                 assistant = "plain"
         if entry.level and v.RANK[entry.level] > rank:
-            level, anchor, rank = entry.level, entry, v.RANK[entry.level]
+            level, anchor, at, rank = entry.level, entry, i, v.RANK[entry.level]
     if chief:
         chief_level = v.C_LEVEL if officer else v.DIRECTOR
         if v.RANK[chief_level] > rank:
-            level, anchor = chief_level, None
+            level, anchor, rank = chief_level, None, v.RANK[chief_level]
     if level is None and lead:
         level = v.MANAGER
     if level is None and assistant is None and not deputy:
         return None
-    strong, weak = _functions(chunk)
+    functions = _functions(chunk[:at][::-1]) + _functions(chunk[at + 1:]) if at >= 0 \
+        else _functions(chunk)
     if assistant is not None:
-        boss = rank >= v.RANK[v.VP] or v.EXECUTIVE in strong + weak
+        boss = rank >= v.RANK[v.VP] or any(f == v.EXECUTIVE for f, _ in functions) or (
+            anchor is not None and anchor.function == v.EXECUTIVE)
         assistant = "boss" if boss else "plain"
-    del words
-    return _Role(level, anchor, strong, weak, deputy, assistant, chief, officer, position)
+    return _Role(level, anchor, functions, deputy, assistant, position)
 
 
-def _pick_function(loose, extra_strong: list[str]) -> str:
-    strong = [f for _, s, _ in loose for f in s] + extra_strong
-    weak = [f for _, _, w in loose for f in w]
-    return _first_function(strong, weak)
+def _pick_function(loose) -> str:
+    return _first_function([f for _, functions in loose for f in functions])
 
 
-def _first_function(strong: list[str], weak: list[str]) -> str:
-    for group in (strong, weak):
-        hit = next((f for f in group if f not in v.FALLBACK_FUNCTIONS), None)
-        if hit is not None:
-            return hit
-    for f in v.FALLBACK_FUNCTIONS:
-        if f in strong or f in weak:
-            return f
+def _first_function(functions: list[tuple[str, bool]]) -> str:
+    """The preferred function: strong words before weak ones, and within each, any other
+    function before Operations and Executive; Security over IT ("Computer Security
+    Specialist")."""
+    for want_weak in (False, True):
+        for fallback in (False, True):
+            hit = next((f for f, weak in functions if weak == want_weak
+                        and (f in v.FALLBACK_FUNCTIONS) == fallback), None)
+            if hit is not None and fallback:
+                hit = next(f for f in v.FALLBACK_FUNCTIONS
+                           if any(g == f and weak == want_weak for g, weak in functions))
+            if hit is not None:
+                if hit == v.IT and any(f == v.SECURITY for f, _ in functions):
+                    return v.SECURITY
+                return hit
     return v.OTHER
 
 
@@ -309,7 +313,10 @@ def _function_of(role: _Role) -> str:
     anchor = role.anchor
     if anchor is not None and anchor.function and not anchor.weak:
         return anchor.function
-    return _first_function(role.strong, role.weak)
+    functions = role.functions
+    if anchor is not None and anchor.function:
+        functions = [*functions, (anchor.function, True)]
+    return _first_function(functions)
 
 
 def _strength(role: _Role) -> tuple:

@@ -435,11 +435,14 @@ class Config:
     #: maximum distinct values for a text column to become an extra dimension
     max_levels: int = 50
     top_drivers: int = 15
+    #: company-specific job titles: phrase -> persona ("Revenue Champion" = "Director Sales")
+    titles: Mapping[str, str] = field(default_factory=dict)
 
     # ---- construction -----------------------------------------------------
     @classmethod
     def from_toml(cls, path: str | Path) -> Config:
-        """Read a TOML file (top-level keys, ``[columns]`` and ``[competitor_aliases]`` tables)."""
+        """Read a TOML file (top-level keys, ``[columns]``, ``[competitor_aliases]`` and ``[titles]``
+        tables)."""
         p = Path(path)
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
@@ -457,12 +460,14 @@ class Config:
         """Read two-column key/value rows (the template's ``Config`` sheet).
 
         Keys such as ``column:outcome`` (or ``columns.outcome``) set a column
-        override; ``competitor:MSFT`` sets an alias. Blank rows and rows whose
+        override; ``competitor:MSFT`` sets an alias; ``title:Revenue Champion`` adds a
+        company-specific job title (value: a persona). Blank rows and rows whose
         key starts with ``#`` are skipped.
         """
         data: dict[str, Any] = {}
         columns: dict[str, str] = {}
         aliases: dict[str, str] = {}
+        titles: dict[str, str] = {}
         for row in rows or []:
             if not row or row[0] is None:
                 continue
@@ -472,7 +477,8 @@ class Config:
                 continue
             low = key.lower()
             for prefix, target in (("column:", columns), ("columns.", columns),
-                                   ("competitor:", aliases), ("competitor_aliases.", aliases)):
+                                   ("competitor:", aliases), ("competitor_aliases.", aliases),
+                                   ("title:", titles), ("titles.", titles)):
                 if low.startswith(prefix):
                     target[key[len(prefix):].strip()] = str(value).strip()
                     break
@@ -482,6 +488,8 @@ class Config:
             data["columns"] = columns
         if aliases:
             data["competitor_aliases"] = aliases
+        if titles:
+            data["titles"] = titles
         return cls.from_mapping(data, source=source)
 
     @classmethod
@@ -530,6 +538,17 @@ class Config:
         if not 2 <= self.quantile_bands <= 10:
             raise InputError(f"quantile_bands is {self.quantile_bands}", file=source,
                              expected="a whole number from 2 to 10")
+        self._validate_titles(source)
+
+    def _validate_titles(self, source: str) -> None:
+        """Every [titles] entry must name a persona the reader knows."""
+        from .titles import TitleReader
+
+        try:
+            TitleReader(self.titles)
+        except ValueError as exc:
+            raise InputError(f"[titles] has an entry the reader cannot use: {exc}", file=source,
+                             expected='lines such as "Revenue Champion" = "Director Sales"') from None
 
     def competitor_alias_table(self) -> dict[str, str]:
         """Default aliases overlaid with the configured ones, keys normalised."""
@@ -550,7 +569,7 @@ def _coerce_setting(name: str, value: Any, source: str) -> Any:
         if name in ("won_words", "lost_words", "no_decision_words", "open_words"):
             items = value if isinstance(value, (list, tuple)) else str(value).split(",")
             return tuple(str(v).strip() for v in items if str(v).strip())
-        if name in ("columns", "competitor_aliases"):
+        if name in ("columns", "competitor_aliases", "titles"):
             if not isinstance(value, Mapping):
                 raise ValueError("a table of name = value pairs")
             return {str(k): str(v) for k, v in value.items()}

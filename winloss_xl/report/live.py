@@ -51,6 +51,7 @@ VERDICT_FILLS: dict[str, tuple[int, int, int]] = {
     "Leaning strong": (226, 240, 217),
     "Poor fit": (255, 199, 206),
     "Leaning poor": (252, 228, 214),
+    "Catch-all (not a persona)": (237, 237, 237),
 }
 CHART_TYPES = {"bar": "column_clustered", "barh": "bar_clustered", "line": "line"}
 POINTS_PER_CM = 72 / 2.54

@@ -85,6 +85,7 @@ VERDICT_FILLS: dict[str, tuple[str, str]] = {  # verdict -> (fill, font colour)
     "Leaning poor": ("FCE4D6", "843C0C"),
     "Too few deals": ("EDEDED", "7F7F7F"),
     "In line": ("FFFFFF", "404040"),
+    "Catch-all (not a persona)": ("EDEDED", "7F7F7F"),
 }
 
 

@@ -315,6 +315,9 @@ def _function_of(role: _Role) -> str:
         return anchor.function
     functions = role.functions
     if anchor is not None and anchor.function:
+        if anchor.function not in v.FALLBACK_FUNCTIONS and not any(
+                not weak and f not in v.FALLBACK_FUNCTIONS for f, weak in functions):
+            return anchor.function  # "Maintenance Engineer" is engineering, not operations
         functions = [*functions, (anchor.function, True)]
     return _first_function(functions)
 

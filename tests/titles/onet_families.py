@@ -76,20 +76,24 @@ FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "13-2099.00": {FINANCE},                   # Financial Specialists, All Other
     "13-2099.01": {FINANCE, DATA},             # Financial Quantitative Analysts
     # 15 Computer and Mathematical
-    "15-1": {IT},                              # Computer occupations
+    # Our Security and Data functions are carved out of IT, so computer occupations accept all
+    # three, and the security occupations accept IT (O*NET files "Network Engineer" and
+    # "Systems Analyst" among information security jobs).
+    "15-1": {IT, SECURITY, DATA},              # Computer occupations
     "15-1231": {IT, CS},                       # Network Support (support engineers)
     "15-1244": {IT, SECURITY},                 # Network and Systems Administrators
     "15-1211.01": {IT, DATA},                  # Health Informatics Specialists
-    "15-1212": {SECURITY},                     # Information Security Analysts
+    "15-1221": {IT, DATA},                     # Computer and Information Research Scientists
+    "15-1212": {SECURITY, IT},                 # Information Security Analysts
     "15-1242": {IT, DATA, SECURITY},           # Database Administrators (database security)
     "15-1243": {IT, DATA},                     # Database Architects, Data Warehousing
     "15-1232": {IT, CS},                       # Computer User Support (help desk, customer support)
     "15-1255": {IT, PRODUCT, MARKETING},       # Web and Digital Interface Designers
     "15-1255.01": set(),                       # Video Game Designers: no counterpart
     "15-1299.02": {IT, DATA},                  # GIS Technologists
-    "15-1299.04": {SECURITY},                  # Penetration Testers
-    "15-1299.05": {SECURITY},                  # Information Security Engineers
-    "15-1299.06": {SECURITY},                  # Digital Forensics Analysts
+    "15-1299.04": {SECURITY, IT},              # Penetration Testers
+    "15-1299.05": {SECURITY, IT},              # Information Security Engineers
+    "15-1299.06": {SECURITY, IT},              # Digital Forensics Analysts
     "15-2031": {DATA, OPERATIONS},             # Operations Research Analysts
     "15-2041.00": {DATA},                      # Statisticians
     "15-2051.00": {DATA},                      # Data Scientists

@@ -1,8 +1,7 @@
-"""Fixtures for the title tests: the O*NET data beside the repository, the labelled set."""
+"""Fixtures for the title tests: the O*NET data beside the repository."""
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
 from pathlib import Path
@@ -23,10 +22,3 @@ def onet_dir() -> Path:
             pytest.fail(f"O*NET titles missing at {ONET}")
         pytest.skip("O*NET titles not found beside the repo")
     return ONET
-
-
-def labelled_titles() -> list[dict[str, str]]:
-    """The hand-labelled titles of labelled_titles.tsv (comment lines skipped)."""
-    with open(HERE / "labelled_titles.tsv", encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import collections
 
-from conftest import labelled_titles
 from onet_families import FAMILIES, functions_for, mapped_titles
+from title_data import labelled_titles
 
 from winloss_xl.titles import FUNCTIONS, IC, IT, OTHER, SENIORITIES, get_reader
 

@@ -14,7 +14,7 @@ from winloss_xl.schema import Config
 from winloss_xl.titles import TitleReader, get_reader, is_catch_all, parse_persona, unread_script
 from winloss_xl.titles import vocabulary as v
 
-C, VP, D, M, IC, O = "C-level", "VP", "Director", "Manager", "Individual contributor", "Other"
+C, VP, D, M, IC, OTH = "C-level", "VP", "Director", "Manager", "Individual contributor", "Other"
 
 # The issue's examples: (title, persona, seniority, function)
 ISSUE_EXAMPLES = [
@@ -23,7 +23,7 @@ ISSUE_EXAMPLES = [
     ("Unternehmensinhaber", "Owner / Partner", C, "Executive"),
     ("Partner", "Owner / Partner", C, "Executive"),
     ("Managing Partner", "Owner / Partner", C, "Executive"),
-    ("Prokurist", "Director (other function)", D, O),
+    ("Prokurist", "Director (other function)", D, OTH),
     ("Vorstandsmitglied", "Board member", C, "Executive"),
     ("Geschäftsleitung", "CEO", C, "Executive"),
     ("Finanzvorstand", "CFO", C, "Finance"),
@@ -42,7 +42,7 @@ ISSUE_EXAMPLES = [
     ("Business Developer", "Sales staff", IC, "Sales"),
     ("Ingénieur commercial", "Sales staff", IC, "Sales"),
     ("Technical Sales Manager", "Manager Sales", M, "Sales"),
-    ("Director, Corporate Development", "Director (other function)", D, O),
+    ("Director, Corporate Development", "Director (other function)", D, OTH),
     ("Marketing Managerin", "Manager Marketing", M, "Marketing"),
     ("Kfm. Leiter", "Director Finance", D, "Finance"),
     ("KAM", "Sales staff", IC, "Sales"),
@@ -50,10 +50,10 @@ ISSUE_EXAMPLES = [
     ("CSO", "CRO", C, "Sales"),
     ("CCO", "CRO", C, "Sales"),
     ("Chief Exec", "CEO", C, "Executive"),
-    ("Former CFO", O, O, O),
-    ("Директор по продажам", O, O, O),
-    ("销售总监", O, O, O),
-    ("営業部長", O, O, O),
+    ("Former CFO", OTH, OTH, OTH),
+    ("Директор по продажам", OTH, OTH, OTH),
+    ("销售总监", OTH, OTH, OTH),
+    ("営業部長", OTH, OTH, OTH),
 ]
 
 
@@ -107,7 +107,7 @@ def test_table_lines_are_checked():
         v.parse_table(["chef | Boss"], "x.txt")
     with pytest.raises(ValueError, match="unknown function 'Sorcery'"):
         v.parse_table(["wizard | IC | Sorcery"], "x.txt")
-    written, generated = v.parse_table(["@forms | +in | eur>rice", "leiter | Director",
+    _written, generated = v.parse_table(["@forms | +in | eur>rice", "leiter | Director",
                                         "directeur | Director"], "x.txt")
     assert ("leiterin",) in generated and ("directrice",) in generated
     assert generated[("leiterin",)].level == "Director"

@@ -388,9 +388,10 @@ def TITLE_PERSONA(title, config=None):
 
 def _title_persona(title: Any, config: Any) -> list[list[Any]]:
     from ..titles import get_reader
+    from .addin import _config_rows  # the Config sheet's own reading (header row skipped)
 
-    titles = {} if _missing(config) else Config.from_pairs(_rows(config, "config"),
-                                                           source="config range").titles
+    titles = {} if _missing(config) else Config.from_pairs(
+        _config_rows(_rows(config, "config")), source="config range").titles
     read = get_reader(titles).read
     if title is None:
         return [["", "", ""]]

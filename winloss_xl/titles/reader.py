@@ -58,13 +58,27 @@ _ASSISTANT_LINKS = frozenset({"to", "of", "for", "der", "des", "de", "du", "di",
 #: Linking letters between the two halves of a compound ("Vertrieb-s-leiter").
 _LINKS = ("", "s", "e", "n", "en", "es")
 _ENGLISH_ASSISTANT = frozenset({"assistant", "asst"})
+#: Unknown words that still change a reading (they are kept in a title's shape).
+_SIGNIFICANT = CONJUNCTIONS | _ASSISTANT_LINKS | {"officer"}
+
+
+#: ASCII punctuation: separators become "|", everything else a space (the fast path).
+_ASCII_PUNCTUATION = str.maketrans(
+    {c: ("|" if c in "/|,;()[]{}+:" else " ") for c in "!\"#$%'()*+,-./:;<=>?@[\\]^_`{|}~"})
 
 
 def _parts(text: str) -> list[list[str]]:
     """The folded words of a title, cut at role-separating punctuation."""
     s = v.fold(text)
-    s = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), s)
-    s = s.replace("&", " and ")
+    if "." in s:
+        s = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), s)
+    if "&" in s:
+        s = s.replace("&", " and ")
+    if s.isascii():
+        if " -" in s or "- " in s:
+            s = _SEPARATOR_RE.sub("|", s)
+        return [chunk.split() for chunk in s.translate(_ASCII_PUNCTUATION).split("|")
+                if not chunk.isspace() and chunk]
     out = []
     for chunk in _SEPARATOR_RE.split(s):
         tokens = v._WORD_RE.findall(_JOINER_RE.sub(" ", chunk))
@@ -120,7 +134,18 @@ class TitleReader:
                                    function=None if func == v.OTHER else func,
                                    persona=persona if persona in v.FIXED_PERSONAS else None)
         self._entries = entries
-        self._longest = max(base.longest, *(len(k) for k in entries))
+        #: first word -> the lengths of the phrases starting with it, longest first
+        lengths: dict[str, set[int]] = {}
+        for key in entries:
+            if len(key) > 1:
+                lengths.setdefault(key[0], set()).add(len(key))
+        self._starts = {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
+        self._lex: dict[str, tuple[tuple[v.Entry, ...], tuple[int, ...], str]] = {}
+        self._phrase_words = frozenset(w for key in entries if len(key) > 1 for w in key)
+        #: the shape of a title (its known words, unknown ones as one placeholder) -> result
+        self._shapes: dict[tuple, TitleInfo] = {}
+        self._compounds: dict[str, list[v.Entry] | None] = {}
+        self._single: dict[str, v.Entry] = {k[0]: e for k, e in entries.items() if len(k) == 1}
         self.read = lru_cache(maxsize=300_000)(self._read)
 
     # ---------------------------------------------------------------- public
@@ -131,7 +156,36 @@ class TitleReader:
         text = str(title).strip()
         if not text:
             return OTHER_INFO
-        items = [self._match(tokens) for tokens in _parts(text)]
+        parts = _parts(text)
+        shape = self._shape(parts)
+        hit = self._shapes.get(shape)
+        if hit is None:
+            hit = self._read_items([self._match(tokens) for tokens in parts])
+            if len(self._shapes) > 200_000:
+                self._shapes.clear()
+            self._shapes[shape] = hit
+        return hit
+
+    def _shape(self, parts: list[list[str]]) -> tuple[str, ...]:
+        """A title's shape: its known words, linking words and words of any phrase in order,
+        each run of other words as one "…", parts ended by "|". Titles of the same shape
+        read the same ("Leiterin Finanzen EMEA", "Leiterin Finanzen APAC"), so each shape is
+        read once (the memo is emptied when it grows large)."""
+        lex = self._lex
+        shape: list[str] = []
+        for tokens in parts:
+            previous = "|"
+            for word in tokens:
+                rec = lex.get(word)
+                if rec is None:
+                    rec = self._lexeme(word)
+                if rec[2] != "…" or previous != "…":
+                    shape.append(rec[2])
+                    previous = rec[2]
+            shape.append("|")
+        return tuple(shape)
+
+    def _read_items(self, items: list[list[tuple[str, v.Entry | None]]]) -> TitleInfo:
         if any(self._assistant_to_boss(part) for part in items):
             return _info(v.IC, v.EXECUTIVE)
         roles, loose = self._roles(items)
@@ -144,28 +198,57 @@ class TitleReader:
     # ------------------------------------------------------------- matching
 
     def _match(self, tokens: list[str]) -> list[tuple[str, v.Entry | None]]:
-        """(word, entry) pairs of one part: phrases longest first, then compounds."""
+        """(word, entry) pairs of one part: phrases longest first, then words and compounds."""
         out: list[tuple[str, v.Entry | None]] = []
+        key = tuple(tokens)
         i, n = 0, len(tokens)
-        entries = self._entries
+        entries, lex = self._entries, self._lex
         while i < n:
-            for size in range(min(self._longest, n - i), 0, -1):
-                entry = entries.get(tuple(tokens[i:i + size]))
-                if entry is not None:
-                    out.append((" ".join(tokens[i:i + size]), entry))
-                    i += size
-                    break
+            word = tokens[i]
+            rec = lex.get(word)
+            if rec is None:
+                rec = self._lexeme(word)
+            for size in rec[1]:  # phrases starting here, longest first
+                if i + size <= n:
+                    entry = entries.get(key[i:i + size])
+                    if entry is not None:
+                        out.append((" ".join(key[i:i + size]), entry))
+                        i += size
+                        break
             else:
-                parts = self._compound(tokens[i])
-                if parts:
-                    out.extend((tokens[i], e) for e in parts)
-                else:
-                    out.append((tokens[i], None))
                 i += 1
+                if rec[0]:
+                    out.extend((word, e) for e in rec[0])
+                else:
+                    out.append((word, None))
         return out
+
+    def _lexeme(self, word: str) -> tuple[tuple[v.Entry, ...], tuple[int, ...], str]:
+        """What one word is: its entries (one, or the parts of a compound, or none), the
+        lengths of the phrases it starts (longest first) and its place in a title's shape."""
+        entry = self._single.get(word)
+        found: tuple[v.Entry, ...] = (entry,) if entry is not None else tuple(
+            self._compound(word) or ())
+        shape_word = word if found or word in _SIGNIFICANT or word in self._phrase_words else "…"
+        rec = (found, self._starts.get(word, ()), shape_word)
+        if len(self._lex) > 200_000:
+            self._lex.clear()
+        self._lex[word] = rec
+        return rec
 
     def _compound(self, word: str, depth: int = 0) -> list[v.Entry] | None:
         """Entries of a compound word ("einkaufsleiter" -> einkauf, leiter), or None."""
+        if depth == 0:
+            if word in self._compounds:
+                return self._compounds[word]
+            found = self._split(word, 0)
+            if len(self._compounds) > 200_000:
+                self._compounds.clear()
+            self._compounds[word] = found
+            return found
+        return self._split(word, depth)
+
+    def _split(self, word: str, depth: int) -> list[v.Entry] | None:
         if len(word) < 6 or not word.isalpha():
             return None
         entries = self._entries

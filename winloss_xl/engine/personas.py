@@ -387,10 +387,10 @@ def _recommendation_cell(verdict: str, deals: int, lift: float, wr: float, wo: f
                          within: float = float("nan")) -> str:
     """tblPersonas / tblBuyingGroups Recommendation text of one row."""
     if verdict in _ACTIONABLE:
-        if _explained_by_committee(verdict, within):
-            return _GOES_WITH_COMMITTEE
         if not practical_effect(lift, wr, wo):
             return _TINY
+        if _explained_by_committee(verdict, within):
+            return _GOES_WITH_COMMITTEE
         if deals < MIN_RECOMMEND_DEALS:
             return _SMALL
     return _RECOMMENDATIONS[verdict]

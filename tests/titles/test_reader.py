@@ -184,3 +184,20 @@ def test_unread_scripts_are_counted_in_data_quality():
     quality = {check: count for check, count, _detail in res.quality}
     assert quality["Contact titles in a script the reader does not read"] == 3
     assert quality["Contact titles not recognised"] == 4
+
+
+def test_inline_title_columns_in_other_languages_are_read_as_contacts():
+    """A "Champion" column of German and French titles holds titles, not names."""
+    from winloss_xl import load_deals
+
+    titles = ["Leiterin Einkauf", "Geschäftsführer", "Directrice financière", "Kfm. Leiter"]
+    rows = [["Opportunity ID", "Stage", "Amount", "Champion"]]
+    rows += [[f"D{i}", "Closed Won" if i % 2 else "Closed Lost", 1000.0, titles[i % 4]]
+             for i in range(20)]
+    dealset = load_deals(rows)
+    assert len(dealset.contacts) == 20
+    assert sorted(set(dealset.contacts["title"])) == sorted(titles)
+    names = [["Opportunity ID", "Stage", "Amount", "Champion"]]
+    names += [[f"D{i}", "Closed Won", 1000.0, n] for i, n in
+              enumerate(["Jane Qzorblatt", "Umberto Xylofane", "Søren Ækvilbrandt"])]
+    assert len(load_deals(names).contacts) == 0  # names never become contacts

@@ -174,8 +174,8 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
         frequency_only=not bool((~won[pos]).any()), committee_rate=band_rate[band],
     )
     enc = tt.encode_contacts(contacts, tt.get_reader(config.titles))
-    unread_script = enc.unread_script
-    enc = tt.EncodedContacts(enc.persona[keep], enc.infos, enc.role[keep])
+    enc = tt.EncodedContacts(enc.persona[keep], enc.infos, enc.role[keep],
+                             enc.unread_script[keep])
 
     personas, persona_note = _persona_table(ctx, pos, enc)
     groups, group_note = _buying_group_table(ctx, pos, enc)
@@ -214,6 +214,18 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
                          zip(committee.iloc[:, 0], committee["Deals"], committee["Won"]))
         findings += _committee_findings(ctx, by_seniority, seniority_view=True, skip=said)
         findings.sort(key=lambda f: (-f.strength, f.sentence))
+    quality = _quality_rows(ctx, per_deal, enc)
+    return PersonaResult(
+        tables={"tblPersonas": personas, "tblCommittee": committee,
+                "tblCommitteeSeniority": by_seniority, "tblDecisionMakers": decision_makers,
+                "tblBuyingGroups": groups},
+        notes=notes, findings=findings, frequency_only=ctx.frequency_only, quality=quality,
+    )
+
+
+def _quality_rows(ctx: _Context, per_deal: np.ndarray, enc: tt.EncodedContacts
+                  ) -> list[tuple[str, int, str]]:
+    """Data Quality rows (Check, Count, Detail) of the persona analysis."""
     quality: list[tuple[str, int, str]] = []
     if ctx.frequency_only:
         with_contacts = int((per_deal > 0).sum())
@@ -229,17 +241,13 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
         quality.append(("Contact titles not recognised", unreadable,
                         "Titles with no known level or function word count as persona Other; "
                         "add company-specific titles in the config's [titles] section."))
-    if unread_script:
-        quality.append(("Contact titles in a script the reader does not read", unread_script,
+    foreign = int(enc.unread_script.sum()) if enc.unread_script is not None else 0
+    if foreign:
+        quality.append(("Contact titles in a script the reader does not read", foreign,
                         "Titles written in a script the title tables do not cover (for example "
                         "Cyrillic, Chinese or Japanese) count as persona Other; they are kept as "
                         "written, never transliterated or guessed."))
-    return PersonaResult(
-        tables={"tblPersonas": personas, "tblCommittee": committee,
-                "tblCommitteeSeniority": by_seniority, "tblDecisionMakers": decision_makers,
-                "tblBuyingGroups": groups},
-        notes=notes, findings=findings, frequency_only=ctx.frequency_only, quality=quality,
-    )
+    return quality
 
 
 @dataclass(frozen=True)

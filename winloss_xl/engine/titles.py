@@ -209,8 +209,8 @@ class EncodedContacts:
     persona: np.ndarray
     infos: tuple[TitleInfo, ...]
     role: np.ndarray
-    #: contacts whose title is written in a script the word tables do not cover
-    unread_script: int = 0
+    #: per contact: True when the title is written in a script the word tables do not cover
+    unread_script: np.ndarray | None = None
 
 
 def _column(contacts: pd.DataFrame, name: str) -> pd.Series | None:
@@ -229,7 +229,7 @@ def encode_contacts(contacts: pd.DataFrame, reader: TitleReader | None = None) -
     """
     n = len(contacts)
     title = _column(contacts, "title")
-    unread = 0
+    unread = np.zeros(n, dtype=bool)
     if title is None:
         key = np.zeros(n, dtype="int64")
         tinfos: list[TitleInfo] = [OTHER_INFO]
@@ -239,7 +239,7 @@ def encode_contacts(contacts: pd.DataFrame, reader: TitleReader | None = None) -
         other = np.array([info == OTHER_INFO for info in tinfos], dtype=bool)
         if other.any():  # how many unread titles are in a script the tables do not cover
             _, foreign = _map_unique(title, unread_script)
-            unread = int((np.array(foreign, dtype=bool) & other)[key].sum())
+            unread = (np.array(foreign, dtype=bool) & other)[key]
     given: list[tuple[str, list[str]]] = []
     for col, func, target in (("seniority", normalize_seniority, "seniority"),
                               ("department", normalize_function, "function")):

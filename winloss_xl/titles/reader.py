@@ -113,12 +113,14 @@ class _Role:
     assistant: str | None = None    # "boss" (assistant to an executive), "plain" or None
     position: int = 0
 
+
 class TitleReader:
-    """Reads titles with the built-in tables plus company-specific titles.
+    """Reads titles with the built-in tables plus company-specific titles:
+    ``TitleReader().read("Leiterin Einkauf")`` is a :class:`TitleInfo`.
 
     ``extra`` maps a phrase to a persona ("Revenue Champion" -> "Director Sales", or
     "Director, Sales"); a configured phrase wins over the built-in meaning of its words.
-    Results are cached per distinct title.
+    Results are cached per distinct title and per title shape (see :meth:`_shape`).
     """
 
     def __init__(self, extra: Mapping[str, str] | None = None,
@@ -144,11 +146,10 @@ class TitleReader:
         self._phrase_words = frozenset(w for key in entries if len(key) > 1 for w in key)
         #: the shape of a title (its known words, unknown ones as one placeholder) -> result
         self._shapes: dict[tuple, TitleInfo] = {}
-        self._compounds: dict[str, list[v.Entry] | None] = {}
         self._single: dict[str, v.Entry] = {k[0]: e for k, e in entries.items() if len(k) == 1}
         self.read = lru_cache(maxsize=300_000)(self._read)
 
-    # ---------------------------------------------------------------- public
+    # ---------------------------------------------------------------- reading
 
     def _read(self, title: object) -> TitleInfo:
         if title is None or (isinstance(title, float) and title != title):
@@ -237,18 +238,8 @@ class TitleReader:
         return rec
 
     def _compound(self, word: str, depth: int = 0) -> list[v.Entry] | None:
-        """Entries of a compound word ("einkaufsleiter" -> einkauf, leiter), or None."""
-        if depth == 0:
-            if word in self._compounds:
-                return self._compounds[word]
-            found = self._split(word, 0)
-            if len(self._compounds) > 200_000:
-                self._compounds.clear()
-            self._compounds[word] = found
-            return found
-        return self._split(word, depth)
-
-    def _split(self, word: str, depth: int) -> list[v.Entry] | None:
+        """Entries of a compound word ("einkaufsleiter" -> einkauf, leiter), or None; a
+        head may itself be a compound once ("vertriebsinnendienstleiter")."""
         if len(word) < 6 or not word.isalpha():
             return None
         entries = self._entries
@@ -301,7 +292,7 @@ class TitleReader:
             if chunk:
                 chunks.append(chunk)
         roles: list[_Role | None] = []
-        loose: list[tuple[int, list[str], list[str]]] = []
+        loose: list[tuple[int, list[tuple[str, bool]]]] = []
         for pos, chunk in enumerate(chunks):
             if any(e is not None and e.marker == "former" for _, e in chunk):
                 continue

@@ -419,7 +419,7 @@ def test_buying_groups_count_deals_where_anyone_of_a_function_appears():
     assert by.loc["Finance", "Verdict"] == "In line"   # CFOs in 60% of wins and losses
     sales = [f for f in res.findings if f.evidence.startswith("Buying group Sales:")]
     assert len(sales) == 1 and sales[0].significant
-    assert sales[0].recommendation == "Involve sales early in every deal"
+    assert sales[0].recommendation == "Involve the buyer's sales team early in every deal"
     assert "Buying group" not in " ".join(f.evidence for f in res.findings
                                           if "Finance" in f.evidence)
 

@@ -82,8 +82,9 @@ BUYING_GROUP_EXTRA_COLUMNS = ["Lost with", "Share of wins", "CI low", "CI high",
 BUYING_GROUP_NAMES: dict[str, str] = {
     tt.FINANCE: "the finance buyer", tt.IT: "the IT buyer", tt.PROCUREMENT: "procurement",
     tt.EXECUTIVE: "the executive sponsor", tt.LEGAL: "legal", tt.SECURITY: "security",
-    tt.OPERATIONS: "operations", tt.SALES: "sales", tt.MARKETING: "marketing", tt.HR: "HR",
-    tt.PRODUCT: "product", tt.CUSTOMER_SUCCESS: "customer success", tt.DATA: "data",
+    tt.HR: "HR", tt.OPERATIONS: "the buyer's operations team", tt.SALES: "the buyer's sales team",
+    tt.MARKETING: "the buyer's marketing team", tt.PRODUCT: "the buyer's product team",
+    tt.CUSTOMER_SUCCESS: "the buyer's customer-success team", tt.DATA: "the buyer's data team",
 }
 
 _RECOMMENDATIONS = {

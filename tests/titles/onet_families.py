@@ -64,7 +64,8 @@ FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "13-1081": {OPERATIONS, PROCUREMENT},      # Logisticians (acquisition logistics)
     "13-1141": {HR},                           # Compensation, Benefits, Job Analysis
     "13-1151": {HR},                           # Training and Development Specialists
-    "13-1161": {MARKETING},                    # Market Research, Marketing, Search Marketing
+    "13-1161.00": {MARKETING, SALES},          # Marketing Specialists (with business development)
+    "13-1161.01": {MARKETING},                 # Search Marketing Strategists
     "13-2011": {FINANCE},                      # Accountants and Auditors
     "13-2031": {FINANCE},                      # Budget Analysts
     "13-2041": {FINANCE},                      # Credit Analysts
@@ -147,12 +148,17 @@ def functions_for(code: str) -> frozenset[str]:
     return FAMILIES[best] if best else frozenset()
 
 
-def mapped_titles(onet_dir: Path) -> list[tuple[str, str, frozenset[str]]]:
-    """(code, alternate title, accepted functions) of every title with a counterpart."""
+def mapped_titles(onet_dir: Path, file: str = "Alternate Titles.txt",
+                  column: str = "Alternate Title") -> list[tuple[str, str, frozenset[str]]]:
+    """(code, title, accepted functions) of every title with a counterpart.
+
+    The default is O*NET's alternate titles (the set the tables were tuned on); "Sample of
+    Reported Titles.txt" / "Reported Job Title" are titles reported by workers, never looked
+    at while tuning: a held-out check."""
     out = []
-    with open(onet_dir / "Alternate Titles.txt", encoding="utf-8", newline="") as fh:
+    with open(onet_dir / file, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             accepted = functions_for(row["O*NET-SOC Code"])
             if accepted:
-                out.append((row["O*NET-SOC Code"], row["Alternate Title"], accepted))
+                out.append((row["O*NET-SOC Code"], row[column], accepted))
     return out

@@ -5,6 +5,8 @@ Public API:
 >>> from winloss_xl import load_deals, analyze      # doctest: +SKIP
 >>> result = analyze(load_deals("q4.csv"))          # doctest: +SKIP
 >>> result.summary_value("Win rate")                # doctest: +SKIP
+>>> read_title("Kaufmännische Geschäftsführerin")
+('CFO', 'C-level', 'Finance')
 
 ``main()`` is the entry point of the Excel ribbon's Analyze button.
 """
@@ -17,11 +19,12 @@ from .engine import Analysis, analyze
 from .errors import InputError
 from .ingest import load_deals
 from .session import WinLoss
+from .titles import read_title
 
 __version__ = "0.1.0"
 
 __all__ = ["Analysis", "Config", "DealSet", "InputError", "WinLoss", "__version__", "analyze",
-           "load_deals", "main"]
+           "load_deals", "main", "read_title"]
 
 
 def main() -> None:

@@ -83,12 +83,14 @@ class Config:
     #: maximum distinct values for a text column to become an extra dimension
     max_levels: int = 50
     top_drivers: int = 15
+    #: company-specific job titles: phrase -> persona ("Revenue Champion" = "Director Sales")
+    titles: Mapping[str, str] = field(default_factory=dict)
 
     # ---- construction -----------------------------------------------------
     @classmethod
     def from_toml(cls, path: str | Path) -> Config:
-        """Read a TOML file (top-level keys and the ``[columns]``, ``[join]`` and
-        ``[competitor_aliases]`` tables)."""
+        """Read a TOML file (top-level keys and the ``[columns]``, ``[join]``,
+        ``[competitor_aliases]`` and ``[titles]`` tables)."""
         p = Path(path)
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
@@ -109,14 +111,16 @@ class Config:
         """Read two-column key/value rows (the template's ``Config`` sheet, a formula's range).
 
         ``column:outcome`` (or ``columns.outcome``) sets a column, ``join:accounts_key`` a
-        join key, ``competitor:MSFT`` an alias. Blank rows and keys starting with ``#``
-        are skipped.
+        join key, ``competitor:MSFT`` an alias, ``title:Revenue Champion`` a company-specific
+        job title (value: a persona). Blank rows and keys starting with ``#`` are skipped.
         """
         data: dict[str, Any] = {}
-        tables: dict[str, dict[str, str]] = {"columns": {}, "join": {}, "competitor_aliases": {}}
+        tables: dict[str, dict[str, str]] = {"columns": {}, "join": {}, "competitor_aliases": {},
+                                             "titles": {}}
         prefixes = (("column:", "columns"), ("columns.", "columns"), ("join:", "join"),
                     ("join.", "join"), ("competitor:", "competitor_aliases"),
-                    ("competitor_aliases.", "competitor_aliases"))
+                    ("competitor_aliases.", "competitor_aliases"), ("title:", "titles"),
+                    ("titles.", "titles"))
         for row in rows or []:
             if not row or row[0] is None:
                 continue
@@ -164,6 +168,19 @@ class Config:
             if getattr(self, name) not in allowed:
                 raise InputError(f"setting '{name}' is {_shown(getattr(self, name))}", file=source,
                                  expected=" or ".join(f"'{a}'" for a in allowed))
+        if self.titles:
+            self._validate_titles(source)
+
+    def _validate_titles(self, source: str) -> None:
+        """Every [titles] entry must name a persona the reader knows."""
+        from .titles import TitleReader
+
+        try:
+            TitleReader(self.titles)
+        except ValueError as exc:
+            raise InputError(f"[titles] has an entry the reader cannot use: {_trim(exc)}",
+                             file=source,
+                             expected='lines such as "Revenue Champion" = "Director Sales"') from None
 
     def competitor_alias_table(self) -> dict[str, str]:
         """Default aliases overlaid with the configured ones, keys normalised."""
@@ -261,7 +278,7 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         if name in _WORD_LISTS:
             items = value if isinstance(value, (list, tuple)) else str(value).split(",")
             return tuple(str(v).strip() for v in items if str(v).strip())
-        if name in ("columns", "join", "competitor_aliases"):
+        if name in ("columns", "join", "competitor_aliases", "titles"):
             return _table(name, value, source)
         if name == "revenue_bands":
             return parse_revenue_bands(value)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from winloss_xl.config import Config
+from winloss_xl.engine import titles as tt
 from winloss_xl.engine.analysis import Finding
 from winloss_xl.engine.personas import (
     COMMITTEE_COLUMNS,
@@ -73,7 +74,7 @@ def test_planted_signal_vp_sales_is_a_driver_and_cfo_is_in_line():
     assert vp["Share of losses"] == pytest.approx(0.3)
     assert vp["Win rate with"] == pytest.approx(160 / 220)
     assert vp["Win rate without"] == pytest.approx(40 / 180)
-    assert vp["Lift"] > 1.3
+    assert vp["Lift"] == pytest.approx((160 / 220) / (40 / 180))  # with / without
     assert vp["q-value"] <= CFG.fdr
     assert vp["Verdict"] == "Strong fit"
     assert vp["Typical role"] == "Champion (100%)"
@@ -96,7 +97,9 @@ def test_planted_signal_vp_sales_is_a_driver_and_cfo_is_in_line():
     assert len(vp_findings) == 1 and vp_findings[0].significant
     assert vp_findings[0].recommendation.startswith("Target VP Sales")
     assert "typically as champion" in vp_findings[0].recommendation
-    assert "q = " in vp_findings[0].evidence and "lift 1.45" in vp_findings[0].evidence
+    lift = f"lift {(160 / 220) / (40 / 180):.2f}"
+    assert "q = " in vp_findings[0].evidence and lift in vp_findings[0].evidence
+    assert "very strong evidence" in vp_findings[0].sentence
     assert not [f for f in res.findings if "CFO" in f.sentence + f.recommendation]
     assert row(t, "IT staff")["Verdict"] == "In line"
 
@@ -328,8 +331,108 @@ def test_poor_and_leaning_personas_give_review_and_test_further_findings():
     assert by_who["Procurement staff"].recommendation.startswith("Review deals involving Procurement staff")
     assert not by_who["Director Legal"].significant
     assert by_who["Director Legal"].recommendation.startswith("Test further: target Director Legal")
-    assert "not significant yet" in by_who["Director Legal"].sentence
+    assert "not yet significant" in by_who["Director Legal"].sentence
     assert row(t, "Other")["Persona"] == "Other"  # unreadable titles shown, never a finding
     assert not [f for f in res.findings if "Other" in f.sentence]
     assert res.tables["tblCommittee"]["Contacts on deal"].tolist() == ["1", "2", "3", "4+"]
     assert res.quality[0][:2] == ("Contact titles not recognised", 600 - (30 + 105) - (9 + 3))
+
+
+# ------------------------------------------------------ issue 18: honest persona statistics
+
+def test_lift_is_with_over_without_and_catch_alls_come_last_untested():
+    deals, contacts = planted_deals()
+    extra = [(f"D{i:04d}", t, "Influencer") for i, t in
+             [(0, "Director"), (1, "Astronaut"), (200, "Director"), (2, "Finance")]]
+    contacts = pd.concat([contacts, pd.DataFrame(extra, columns=contacts.columns[:3])],
+                         ignore_index=True)
+    res = persona_analysis(deals, contacts, CFG)
+    t = res.tables["tblPersonas"]
+    with_rate = t["Won with"] / t["Deals with"]
+    won = (deals["outcome"] == "won").sum()
+    without = (won - t["Won with"]) / (len(deals) - t["Deals with"])
+    assert (t["Lift"] - with_rate / without).abs().max() < 1e-12
+    catch = t["Persona"].map(lambda p: p == "Other" or p.endswith(("(other function)",
+                                                                   "(other level)")))
+    assert catch.sum() == 3  # Director (other function), Other, Finance (other level)
+    assert catch.iloc[-3:].all() and not catch.iloc[:-3].any()
+    assert (t.loc[catch, "Verdict"] == "Catch-all (not a persona)").all()
+    assert t.loc[catch, "p-value"].isna().all() and t.loc[catch, "q-value"].isna().all()
+    assert not [f for f in res.findings if "other function" in f.sentence or "Other" in f.sentence]
+    assert "with the persona divided by the win rate without" in res.notes["tblPersonas"]
+    assert "more than 100%" in res.notes["tblPersonas"]
+
+
+def _two_group_deals(n_with: int, won_with: int, n_without: int, won_without: int,
+                     title: str = "Head of Legal"):
+    deals, contacts = [], []
+    for i in range(n_with + n_without):
+        did = f"G{i:05d}"
+        with_ = i < n_with
+        won = i < won_with if with_ else (i - n_with) < won_without
+        deals.append((did, "won" if won else "lost"))
+        contacts.append((did, title if with_ else "Software Engineer", "Influencer"))
+        contacts.append((did, "Software Engineer", "Evaluator"))
+    return frames(deals, contacts)
+
+
+def test_a_significant_persona_under_20_deals_is_test_further_at_most():
+    deals, contacts = _two_group_deals(12, 12, 300, 90)
+    res = persona_analysis(deals, contacts, CFG)
+    legal = row(res.tables["tblPersonas"], "Director Legal")
+    assert legal["Verdict"] == "Strong fit" and legal["Deals with"] == 12
+    assert legal["Recommendation"].startswith("Test further")
+    found = [f for f in res.findings if f.evidence.startswith("Director Legal:")]
+    assert len(found) == 1 and not found[0].significant
+    assert found[0].recommendation.startswith("Test further: target Director Legal")
+
+
+def test_a_tiny_difference_is_not_recommended_however_significant():
+    # 20,000 deals with the persona at 31% against 29% without: significant, too small to act on
+    deals, contacts = _two_group_deals(20_000, 6_200, 20_000, 5_800)
+    res = persona_analysis(deals, contacts, CFG)
+    legal = row(res.tables["tblPersonas"], "Director Legal")
+    assert legal["Verdict"] == "Strong fit" and legal["q-value"] < 0.01
+    assert abs(legal["Win rate with"] - legal["Win rate without"]) < 0.03
+    assert legal["Recommendation"] == "No action: the difference is too small to act on"
+    assert not [f for f in res.findings if f.evidence.startswith(("Director Legal:",
+                                                                  "Buying group Legal:"))]
+
+
+def test_buying_groups_count_deals_where_anyone_of_a_function_appears():
+    deals, contacts = planted_deals()
+    res = persona_analysis(deals, contacts, CFG)
+    groups = res.tables["tblBuyingGroups"]
+    assert list(groups.columns[:8]) == ["Function", "Deals with", "Won with", "Win rate with",
+                                        "Win rate without", "Lift", "q-value", "Verdict"]
+    info = tt.classify_contacts(contacts)
+    won = deals.set_index("deal_id")["outcome"] == "won"
+    for g in groups.to_dict("records"):
+        ids = set(contacts.loc[info["function"] == g["Function"], "deal_id"])
+        has = won.index.isin(list(ids))
+        assert g["Deals with"] == has.sum() and g["Won with"] == (won[has]).sum()
+        rate_without = won[~has].mean()
+        assert g["Win rate without"] == pytest.approx(rate_without)
+        assert g["Lift"] == pytest.approx(won[has].mean() / rate_without)
+    by = groups.set_index("Function")
+    assert by.loc["Sales", "Verdict"] == "Strong fit"  # the VP Sales champions
+    assert by.loc["Finance", "Verdict"] == "In line"   # CFOs in 60% of wins and losses
+    sales = [f for f in res.findings if f.evidence.startswith("Buying group Sales:")]
+    assert len(sales) == 1 and sales[0].significant
+    assert sales[0].recommendation == "Involve the buyer's sales team early in every deal"
+    assert "Buying group" not in " ".join(f.evidence for f in res.findings
+                                          if "Finance" in f.evidence)
+
+
+def test_decision_makers_never_a_catch_all_and_the_note_keeps_persona_and_seniority_apart():
+    deals, contacts = planted_deals()
+    extra = pd.DataFrame([(f"D{i:04d}", "Director", "Decision Maker") for i in range(0, 400, 3)],
+                         columns=contacts.columns[:3])
+    res = persona_analysis(deals, pd.concat([contacts, extra], ignore_index=True), CFG)
+    dm = res.tables["tblDecisionMakers"]
+    personas = dm[dm["Pattern"] == "Persona"]["Decision maker"].tolist()
+    assert "Director (other function)" not in personas and "CFO" in personas
+    note = res.notes["tblDecisionMakers"]
+    assert note.startswith("In won deals the decision maker's persona is most often CFO")
+    assert "seniority is most often C-level" in note
+    assert "and most often" not in note

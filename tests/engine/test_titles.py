@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -50,7 +47,7 @@ TITLES = [
     # VP variants
     ("Vice President of Sales", "VP Sales", V, "Sales"),
     ("EVP, Global Sales & Marketing", "VP Sales", V, "Sales"),
-    ("AVP Finance", "VP Finance", V, "Finance"),
+    ("AVP Finance", "Director Finance", D, "Finance"),  # assistant VP: one level below VP
     ("Senior Vice President, Engineering", "VP IT", V, "IT / Engineering"),
     ("V.P. Marketing", "VP Marketing", V, "Marketing"),
     ("vp of information technology", "VP IT", V, "IT / Engineering"),
@@ -129,7 +126,7 @@ TITLES = [
     ("Lead Engineer", "IT staff", IC, "IT / Engineering"),
     ("IT Director / CIO", "CIO", C, "IT / Engineering"),
     ("Executive Vice President & CFO", "CFO", C, "Finance"),
-    ("Assistant Vice President, Technology", "VP IT", V, "IT / Engineering"),
+    ("Assistant Vice President, Technology", "Director IT", D, "IT / Engineering"),
     ("Inside Sales Representative", "Sales staff", IC, "Sales"),
     ("Strategic Sourcing Manager", "Manager Procurement", M, "Procurement"),
     ("Head of Talent Acquisition", "Director HR", D, "HR"),
@@ -139,7 +136,7 @@ TITLES = [
     ("Supply Chain Manager", "Manager Operations", M, "Operations"),
     # known level, unknown function; and unknown titles
     ("Project Manager", "Manager (other function)", M, OTH),
-    ("Owner", "Other", OTH, OTH),
+    ("Owner", "Owner / Partner", C, "Executive"),
     ("Director", "Director (other function)", D, OTH),
     ("Senior Vice President", "VP (other function)", V, OTH),
     ("Chief Happiness Officer", "C-level (other function)", C, OTH),
@@ -163,12 +160,14 @@ def test_title(title, persona, seniority, function):
 
 
 def test_labels_mean_one_seniority_and_function():
+    from winloss_xl.titles.vocabulary import FIXED_PERSONAS
+
     seen: dict[str, tuple[str, str]] = {}
     combos = [(s, f) for s in (*tt.SENIORITIES, OTH) for f in (*tt.FUNCTIONS, OTH)]
     for s, f in combos:
         seen.setdefault(tt.persona_label(s, f), (s, f))
         assert seen[tt.persona_label(s, f)] == (s, f)
-    for label, s, f in tt._EXPLICIT.values():
+    for label, (s, f) in FIXED_PERSONAS.items():
         if label in seen:
             assert seen[label] == (s, f), label
 
@@ -242,17 +241,3 @@ def test_department_and_seniority_fill_what_the_title_leaves_unknown():
     assert out["persona"].tolist() == ["Director Finance", "VP IT", "VP Sales", "Other"]
     assert out["role"].tolist() == ["decision maker", "champion", "other", "influencer"]
     assert list(out.index) == list(contacts.index)
-
-
-def test_vectorised_over_unique_titles_is_fast():
-    rng = np.random.default_rng(1)
-    pool = np.array([t for t, *_ in TITLES if t] + [f"Regional Sales Rep {i}" for i in range(2000)],
-                    dtype=object)
-    titles = pd.Series(pool[rng.integers(0, len(pool), 100_000)])
-    tt.parse_title.cache_clear()
-    start = time.perf_counter()
-    out = tt.classify_titles(titles)
-    elapsed = time.perf_counter() - start
-    assert len(out) == 100_000
-    assert out["persona"].iloc[0] == tt.parse_title(titles.iloc[0]).persona
-    assert elapsed < 3.0

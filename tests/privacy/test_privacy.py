@@ -246,6 +246,42 @@ def test_demo_report_and_logs_hold_no_demo_names(tmp_path, capsys, caplog):
     assert not hits, f"{len(hits)} demo names leaked, e.g.:\n" + "\n".join(hits[:15])
 
 
+#: Raw titles as CRMs hold them, with names and companies typed into the title field, in
+#: several languages and scripts. The report shows personas, never these strings.
+RAW_TITLES = ["CFO at Zyxwvut Holdings", "Kfm. Geschäftsführerin (Brambleworth Ofrax GmbH)",
+              "Directrice financière - Vexqort", "Assistant to Jane Qzorblatt", "Директор Ксилофан",
+              "Head of IT, Qwplmnb Industries", "VP Sales Nightjarvex EMEA", "Leiterin Einkauf"]
+
+
+def _titled_contacts(n: int = 60) -> list[list[object]]:
+    rows: list[list[object]] = [["Opportunity ID", "Contact: Full Name", "Contact: Email",
+                                 "Contact: Title", "Role"]]
+    for i in range(n):
+        for k in range(3):
+            name, email, _phone = CONTACTS[(i + k) % 4]
+            rows.append([f"006{i:09d}", name, email, RAW_TITLES[(i * 3 + k) % len(RAW_TITLES)],
+                         ["Decision Maker", "Economic Buyer", "Influencer"][(i + k) % 3]])
+    return rows
+
+
+def test_no_raw_titles_in_persona_tables_or_buying_groups(tmp_path, capsys, caplog):
+    """The persona, buying-group and decision-maker tables hold labels, never raw titles."""
+    deals = write_csv(tmp_path / "deals.csv", _salesforce_deals())
+    contacts = write_csv(tmp_path / "contacts.csv", _titled_contacts())
+    out = tmp_path / "report.xlsx"
+    rc, texts = _run_cli(["analyze", str(deals), "--contacts", str(contacts), "-o", str(out)],
+                         capsys, caplog)
+    assert rc == 0, texts
+    report = all_sheet_text(out)
+    tables = {t.split()[0] for w, t in report if " table " in w}
+    assert {"tblPersonas", "tblBuyingGroups", "tblDecisionMakers"} <= tables
+    forbidden = _forbidden() + [t.lower() for t in RAW_TITLES] + ["ксилофан", "geschäftsführerin"]
+    hits = _scan(texts + report, forbidden)
+    assert not hits, f"{len(hits)} leaks, e.g.:\n" + "\n".join(hits[:15])
+    values = {t for _w, t in report}
+    assert {"CFO", "Finance", "Executive assistant"} <= values  # read, as labels
+
+
 # ------------------------------------------------------------------ determinism etc.
 
 

@@ -90,7 +90,7 @@ _AMOUNTS = st.one_of(st.just(float("nan")), st.floats(-1e6, 1e9, allow_nan=False
 
 @st.composite
 def deal_frames(draw, max_rows: int = 30) -> pd.DataFrame:
-    """A canonical deals frame (schema.DEAL_COLUMNS) with won/lost/open outcomes and a few dimensions.
+    """A canonical deals frame (fields.DEAL_COLUMNS) with won/lost/open outcomes and a few dimensions.
 
     Palettes (level names, amounts, reasons) come from hypothesis; a seeded RNG assigns them to rows.
     """

@@ -80,11 +80,28 @@ def registered(xlwings_udfs):
 
 FORMULA_NAMES = ["WINRATE", "WINRATE_BY", "DEAL_SUMMARY", "LOSS_REASONS", "PERSONAS",
                  "KEY_DRIVERS", "QUAL_THRESHOLD"]
+#: Formulas that take no deals range.
+OTHER_FORMULAS = ["TITLE_PERSONA"]
+ALL_FORMULAS = FORMULA_NAMES + OTHER_FORMULAS
 
 
 def test_every_formula_is_registered(registered) -> None:
     found = sorted(n for n in dir(registered) if hasattr(getattr(registered, n), "__xlfunc__"))
-    assert found == sorted(FORMULA_NAMES)
+    assert found == sorted(ALL_FORMULAS)
+
+
+def test_title_persona_metadata_xlwings_reads(registered) -> None:
+    meta = registered.TITLE_PERSONA.__xlfunc__
+    assert meta["name"] == "TITLE_PERSONA" and meta["category"] == "Win/Loss"
+    assert meta["sub"] is False and meta["volatile"] is False and meta["ret"]["options"] == {}
+    assert 0 < len(meta["ret"]["doc"]) <= 255
+    args = {a["name"]: a for a in meta["args"]}
+    assert list(args) == ["title", "config"]
+    for arg in args.values():
+        assert arg["options"] == {"ndim": 2, "err_to_str": True}
+        assert VBA_IDENTIFIER.match(arg["name"]) and arg["name"].lower() not in VBA_RESERVED
+        assert 0 < len(arg["doc"]) <= 255 and not arg["doc"].startswith("Positional argument")
+    assert args["config"]["optional"] is None
 
 
 @pytest.mark.parametrize("name", FORMULA_NAMES)
@@ -120,16 +137,17 @@ def test_generated_vba_wrapper(registered, xlwings_udfs) -> None:
     assert "Function WINRATE_BY(deals, by, Optional min_deals, Optional bands, Optional config)" in vba
     assert "Function PERSONAS(deals, Optional contacts, Optional config)" in vba
     assert "Function DEAL_SUMMARY(deals, Optional config)" in vba
-    for name in FORMULA_NAMES:
+    assert "Function TITLE_PERSONA(title, Optional config)" in vba
+    for name in ALL_FORMULAS:
         assert f'XLPy.CallUDF("winloss_xl.excel.udfs", "{name}", ' in vba
     # an add-in's wrappers pass the active workbook, not the add-in itself
     assert "ActiveWorkbook, Application.Caller" in vba and "ThisWorkbook" not in vba
-    assert vba.count("End Function") == len(FORMULA_NAMES)
+    assert vba.count("End Function") == len(ALL_FORMULAS)
 
 
 def test_optional_defaults_reach_python(registered) -> None:
     """A missing optional argument becomes the Python default (call_udf's rule)."""
-    for name in FORMULA_NAMES:
+    for name in ALL_FORMULAS:
         meta = getattr(registered, name).__xlfunc__
         for arg in meta["args"]:
             if "optional" in arg:

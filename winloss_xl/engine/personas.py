@@ -67,6 +67,27 @@ DECISION_MAKER_COLUMNS = ["Pattern", "Decision maker", "Won with", "Share of win
 
 _BANDS = ("0", "1", "2", "3", "4+")
 
+#: A persona or buying group is recommended only with at least this many deals with it.
+MIN_RECOMMEND_DEALS = 20
+#: ... and a practical effect: |lift - 1| at least this (lift = with / without) ...
+PRACTICAL_LIFT = 0.10
+#: ... and win rates with and without at least this far apart (3 points).
+PRACTICAL_POINTS = 0.03
+#: Verdict of the rows that hold what could not be read (Other, "(other function)", ...).
+CATCH_ALL = "Catch-all (not a persona)"
+BUYING_GROUP_COLUMNS = ["Function", "Deals with", "Won with", "Win rate with", "Win rate without",
+                        "Lift", "q-value", "Verdict"]
+BUYING_GROUP_EXTRA_COLUMNS = ["Lost with", "Share of wins", "CI low", "CI high", "p-value",
+                              "Recommendation"]
+#: Buying groups in the words a sales leader uses.
+BUYING_GROUP_NAMES: dict[str, str] = {
+    tt.FINANCE: "the finance buyer", tt.IT: "the IT buyer", tt.PROCUREMENT: "procurement",
+    tt.EXECUTIVE: "the executive sponsor", tt.LEGAL: "legal", tt.SECURITY: "security",
+    tt.HR: "HR", tt.OPERATIONS: "the buyer's operations team", tt.SALES: "the buyer's sales team",
+    tt.MARKETING: "the buyer's marketing team", tt.PRODUCT: "the buyer's product team",
+    tt.CUSTOMER_SUCCESS: "the buyer's customer-success team", tt.DATA: "the buyer's data team",
+}
+
 _RECOMMENDATIONS = {
     stats.STRONG: "Engage early: win rate higher when present",
     stats.POOR: "Review: win rate lower when present",
@@ -75,7 +96,10 @@ _RECOMMENDATIONS = {
     stats.IN_LINE: "No action: win rate as usual",
     stats.TOO_FEW: "Too few deals to judge",
     FREQUENCY_ONLY: "Frequency among wins only, not a driver",
+    CATCH_ALL: "Catch-all row: titles not read as a persona, never a target",
 }
+_SMALL = f"Test further: fewer than {MIN_RECOMMEND_DEALS} deals"
+_TINY = "No action: the difference is too small to act on"
 
 
 @dataclass
@@ -106,6 +130,7 @@ def empty_tables() -> dict[str, pd.DataFrame]:
         "tblCommittee": pd.DataFrame(columns=committee_columns()),
         "tblCommitteeSeniority": pd.DataFrame(columns=committee_columns(SENIORITY_VIEW_FIRST)),
         "tblDecisionMakers": pd.DataFrame(columns=DECISION_MAKER_COLUMNS),
+        "tblBuyingGroups": pd.DataFrame(columns=BUYING_GROUP_COLUMNS + BUYING_GROUP_EXTRA_COLUMNS),
     }
 
 
@@ -150,10 +175,12 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
         n=len(closed), won=won, total_won=int(won.sum()), config=config,
         frequency_only=not bool((~won[pos]).any()), committee_rate=band_rate[band],
     )
-    enc = tt.encode_contacts(contacts)
-    enc = tt.EncodedContacts(enc.persona[keep], enc.infos, enc.role[keep])
+    enc = tt.encode_contacts(contacts, tt.get_reader(config.titles))
+    enc = tt.EncodedContacts(enc.persona[keep], enc.infos, enc.role[keep],
+                             enc.unread_script[keep])
 
     personas, persona_note = _persona_table(ctx, pos, enc)
+    groups, group_note = _buying_group_table(ctx, pos, enc)
     committee = _committee_table(ctx, per_deal, "Contacts on deal")
     sen_codes = _seniority_codes(enc)
     known = sen_codes >= 0
@@ -178,15 +205,29 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
             "Manager, Individual contributor) among a deal's contacts; titles of unknown level "
             "are not counted.")
     notes["tblDecisionMakers"] = dm_note
+    notes["tblBuyingGroups"] = group_note
 
     findings: list[Finding] = []
     if not ctx.frequency_only:
         findings += _persona_findings(ctx, personas)
+        findings += _buying_group_findings(ctx, groups)
         findings += _committee_findings(ctx, committee, seniority_view=False)
         said = frozenset((str(b), int(n), int(w)) for b, n, w in
                          zip(committee.iloc[:, 0], committee["Deals"], committee["Won"]))
         findings += _committee_findings(ctx, by_seniority, seniority_view=True, skip=said)
         findings.sort(key=lambda f: (-f.strength, f.sentence))
+    quality = _quality_rows(ctx, per_deal, enc)
+    return PersonaResult(
+        tables={"tblPersonas": personas, "tblCommittee": committee,
+                "tblCommitteeSeniority": by_seniority, "tblDecisionMakers": decision_makers,
+                "tblBuyingGroups": groups},
+        notes=notes, findings=findings, frequency_only=ctx.frequency_only, quality=quality,
+    )
+
+
+def _quality_rows(ctx: _Context, per_deal: np.ndarray, enc: tt.EncodedContacts
+                  ) -> list[tuple[str, int, str]]:
+    """Data Quality rows (Check, Count, Detail) of the persona analysis."""
     quality: list[tuple[str, int, str]] = []
     if ctx.frequency_only:
         with_contacts = int((per_deal > 0).sum())
@@ -200,12 +241,15 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
                      if any(i.persona == tt.OTHER for i in enc.infos) else 0)
     if unreadable:
         quality.append(("Contact titles not recognised", unreadable,
-                        "Titles with no known level or function word count as persona Other."))
-    return PersonaResult(
-        tables={"tblPersonas": personas, "tblCommittee": committee,
-                "tblCommitteeSeniority": by_seniority, "tblDecisionMakers": decision_makers},
-        notes=notes, findings=findings, frequency_only=ctx.frequency_only, quality=quality,
-    )
+                        "Titles with no known level or function word count as persona Other; "
+                        "add company-specific titles in the config's [titles] section."))
+    foreign = int(enc.unread_script.sum()) if enc.unread_script is not None else 0
+    if foreign:
+        quality.append(("Contact titles in a script the reader does not read", foreign,
+                        "Titles written in a script the title tables do not cover (for example "
+                        "Cyrillic, Chinese or Japanese) count as persona Other; they are kept as "
+                        "written, never transliterated or guessed."))
+    return quality
 
 
 @dataclass(frozen=True)
@@ -298,19 +342,68 @@ def _rate_without(won_with, deals_with, ctx: _Context) -> np.ndarray:
         return np.where(rest_n > 0, rest_won / np.where(rest_n > 0, rest_n, 1), np.nan)
 
 
-def _tested(ctx: _Context, labels, won_with, deals_with) -> pd.DataFrame:
-    """stats.segment_table (with vs without) or, when frequency only, the same columns empty."""
+def _tested(ctx: _Context, labels, won_with, deals_with, *, with_without: bool = False,
+            catch_all=None) -> pd.DataFrame:
+    """stats.segment_table (with vs without) or, when frequency only, the same columns empty.
+
+    With ``with_without`` (personas, buying groups, decision makers: a deal counts in several
+    rows), Lift is win rate with / win rate without and the verdict follows that lift;
+    ``catch_all`` rows are shown but not tested (their verdict is CATCH_ALL).
+    """
     cfg = ctx.config
     if not ctx.frequency_only:
-        return stats.segment_table(labels, won_with, deals_with, total_won=ctx.total_won,
-                                   total_n=ctx.n, min_deals=cfg.min_deals, fdr=cfg.fdr,
-                                   confidence=cfg.confidence)
+        seg = stats.segment_table(labels, won_with, deals_with, total_won=ctx.total_won,
+                                  total_n=ctx.n, min_deals=cfg.min_deals, fdr=cfg.fdr,
+                                  confidence=cfg.confidence)
+        if not with_without:
+            return seg
+        skip = np.zeros(len(seg), dtype=bool) if catch_all is None else np.asarray(catch_all, bool)
+        p = seg["p-value"].to_numpy(dtype="float64").copy()
+        p[skip] = np.nan
+        seg["p-value"] = p
+        seg["q-value"] = stats.benjamini_hochberg(p)
+        seg["Lift"] = _lift_with_without(ctx, won_with, deals_with)
+        seg["Verdict"] = [
+            CATCH_ALL if c else stats.verdict(int(n), float(lift), float(q),
+                                              min_deals=cfg.min_deals, fdr=cfg.fdr)
+            for c, n, lift, q in zip(skip, seg["Deals"], seg["Lift"], seg["q-value"])]
+        return seg
     k = np.asarray(won_with, dtype="int64")
     m = np.asarray(deals_with, dtype="int64")
     nan = np.full(len(k), np.nan)
     return pd.DataFrame({"Segment": list(labels), "Deals": m, "Won": k, "Lost": nan,
                          "Win rate": nan, "CI low": nan, "CI high": nan, "Lift": nan,
                          "p-value": nan, "q-value": nan, "Verdict": [FREQUENCY_ONLY] * len(k)})
+
+
+def _lift_with_without(ctx: _Context, won_with, deals_with) -> np.ndarray:
+    """Win rate of the deals with a row over the win rate of the deals without it (DESIGN.md:
+    a deal can count in several rows, so the overall rate is not the comparison)."""
+    n = np.asarray(deals_with, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_with = np.asarray(won_with, dtype="float64") / n
+        lift = rate_with / _rate_without(won_with, deals_with, ctx)
+    return np.where(np.isfinite(lift), lift, np.nan)
+
+
+def practical_effect(lift: float, rate_with: float, rate_without: float) -> bool:
+    """The practical-effect rule: |lift - 1| >= 0.10 and at least 3 points of win rate."""
+    if any(x != x for x in (lift, rate_with, rate_without)):
+        return False
+    return abs(lift - 1) >= PRACTICAL_LIFT and abs(rate_with - rate_without) >= PRACTICAL_POINTS - 1e-12
+
+
+def _recommendation_cell(verdict: str, deals: int, lift: float, wr: float, wo: float,
+                         within: float = float("nan")) -> str:
+    """tblPersonas / tblBuyingGroups Recommendation text of one row."""
+    if verdict in _ACTIONABLE:
+        if not practical_effect(lift, wr, wo):
+            return _TINY
+        if _explained_by_committee(verdict, within):
+            return _GOES_WITH_COMMITTEE
+        if deals < MIN_RECOMMEND_DEALS:
+            return _SMALL
+    return _RECOMMENDATIONS[verdict]
 
 
 def _evidence_order(table: pd.DataFrame, label: str, count: str, won: str) -> pd.DataFrame:
@@ -324,6 +417,12 @@ def _evidence_order(table: pd.DataFrame, label: str, count: str, won: str) -> pd
         keys = pd.DataFrame({"w": -table[won], "n": -table[count], "label": table[label]})
         order = keys.sort_values(["w", "n", "label"], kind="mergesort").index
     return table.loc[order].reset_index(drop=True)
+
+
+def _catch_all_last(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The same rows with the catch-all rows moved to the end (order otherwise kept)."""
+    last = table[label].map(tt.is_catch_all).to_numpy(dtype=bool)
+    return pd.concat([table[~last], table[last]], ignore_index=True)
 
 
 # -------------------------------------------------------------------------- personas
@@ -349,7 +448,8 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
     best_share = counts[np.arange(n_codes), best] / counts.sum(axis=1)
     typical = [f"{tt.role_label(tt.ROLES[b])} ({s:.0%})" for b, s in zip(best, best_share)]
 
-    seg = _tested(ctx, labels, won_with, deals_with)
+    catch_all = np.array([tt.is_catch_all(label) for label in labels], dtype=bool)
+    seg = _tested(ctx, labels, won_with, deals_with, with_without=True, catch_all=catch_all)
     freq = ctx.frequency_only
     lost_with = deals_with - won_with
     nan = np.full(n_codes, np.nan)
@@ -376,11 +476,11 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
         within = np.where(expected > 0, won_with / np.where(expected > 0, expected, 1), np.nan)
     table[WITHIN_COMMITTEE] = nan if freq else within
     table["Recommendation"] = [
-        _GOES_WITH_COMMITTEE if _explained_by_committee(v, w) else
-        "Unreadable titles, not a persona to target" if (p == tt.OTHER and v in _ACTIONABLE) else
-        _RECOMMENDATIONS[v]
-        for p, v, w in zip(table["Persona"], table["Verdict"], table[WITHIN_COMMITTEE])]
-    table = _evidence_order(table, "Persona", "Deals with", "Won with")
+        _recommendation_cell(r["Verdict"], r["Deals with"], r["Lift"], r["Win rate with"],
+                             r["Win rate without"], r[WITHIN_COMMITTEE])
+        for r in table.to_dict("records")]
+    table = _catch_all_last(_evidence_order(table, "Persona", "Deals with", "Won with"),
+                            "Persona")
 
     other = labels.index(tt.OTHER) if tt.OTHER in labels else -1
     unreadable = int((codes == other).sum()) if other >= 0 else 0
@@ -393,10 +493,16 @@ def _persona_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
                 "what wins deals; no win rates, lifts or tests are given." + tail)
     else:
         tested = int(table["p-value"].notna().sum())
-        note = (f"Each deal counts once per persona; win rates with and without a persona are "
-                f"compared with Fisher's exact test and q-values are Benjamini-Hochberg over the "
-                f"{tested} personas tested (significant at q <= {ctx.config.fdr:g}); personas in "
-                f"fewer than {ctx.config.min_deals} deals are not tested." + tail)
+        note = (f"Each deal counts once per persona, and a deal with several personas counts in "
+                f"each of their rows, so the shares of wins and losses add up to more than 100%. "
+                f"Lift here is the win rate with the persona divided by the win rate without it. "
+                f"Win rates with and without are compared with Fisher's exact test; q-values are "
+                f"Benjamini-Hochberg over the {tested} personas tested (significant at q <= "
+                f"{ctx.config.fdr:g}); personas in fewer than {ctx.config.min_deals} deals are "
+                f"not tested, and a persona is recommended only with at least "
+                f"{MIN_RECOMMEND_DEALS} deals and a difference large enough to act on. Catch-all "
+                f"rows (Other, \"(other function)\", \"(other level)\") come last and are never "
+                f"tested or recommended." + tail)
         explained = int(sum(r == _GOES_WITH_COMMITTEE for r in table["Recommendation"]))
         if explained:
             note += (f" {explained} persona(s) win more or less only as far as their committee size "
@@ -434,33 +540,136 @@ def _explained_by_committee(verdict: str, within: float) -> bool:
     return False
 
 
+def _evidence_words(q: float, significant: bool) -> str:
+    """How strong the evidence is, in words (the numbers stay in the tables)."""
+    if not significant:
+        return "a lead worth testing, not yet significant"
+    if q <= 0.001:
+        return "very strong evidence"
+    if q <= 0.01:
+        return "strong evidence"
+    return "some evidence"
+
+
+def _actionable(ctx: _Context, row: dict, deals: str = "Deals with") -> bool | None:
+    """True: recommend; False: "Test further" at most; None: no finding at all.
+
+    A recommendation needs a significant verdict, a practical effect (|lift - 1| >= 0.10 and
+    3 points of win rate) and at least MIN_RECOMMEND_DEALS deals; a leaning row, or a
+    significant one with fewer deals, is "Test further"; a row without a practical effect,
+    a catch-all row and an in-line row give no finding.
+    """
+    verdict = row["Verdict"]
+    if verdict not in _ACTIONABLE:
+        return None
+    if not practical_effect(row["Lift"], row["Win rate with"], row["Win rate without"]):
+        return None
+    significant = verdict in (stats.STRONG, stats.POOR)
+    return significant and int(row[deals]) >= MIN_RECOMMEND_DEALS
+
+
 def _persona_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
     out = []
     for row in table.to_dict("records"):
+        outright = _actionable(ctx, row)
+        if outright is None or tt.is_catch_all(row["Persona"]):
+            continue  # catch-all rows are not a persona anyone can target
         verdict = row["Verdict"]
-        if verdict not in _ACTIONABLE or row["Persona"] == tt.OTHER:
-            continue  # unreadable titles are not a persona anyone can target
         if _explained_by_committee(verdict, row[WITHIN_COMMITTEE]):
             continue  # the committee findings say it better
         who = row["Persona"]
         wr, wo, q, lift = row["Win rate with"], row["Win rate without"], row["q-value"], row["Lift"]
-        significant = verdict in (stats.STRONG, stats.POOR)
+        strong = verdict in (stats.STRONG, stats.LEANING_STRONG)
         sentence = (f"Deals involving {who} win {_pct(wr)} against {_pct(wo)} without "
-                    f"({lift:.2f} times the overall rate" + (")." if significant else
-                                                             "; not significant yet)."))
+                    f"({_evidence_words(q, outright)}).")
         role = str(row["Typical role"]).split(" (")[0].lower()
-        if verdict in (stats.STRONG, stats.LEANING_STRONG):
+        if strong:
             as_role = f", typically as {role}" if role != tt.OTHER_ROLE else ""
             rec = f"Target {who}: engage them early in every deal{as_role}"
         else:
             rec = f"Review deals involving {who}: find out why they are lost more often"
-        if not significant:
+        if not outright:
             rec = f"Test further: {rec[0].lower()}{rec[1:]}"
         evidence = f"{who}: " + _evidence(row["Deals with"], row["Won with"], wr, row["CI low"],
                                           row["CI high"], lift, q, ctx.config.confidence,
                                           f"{_pct(wo)} without")
         evidence += f", lift within committee size {row[WITHIN_COMMITTEE]:.2f}"
-        out.append(Finding(AREA, sentence, evidence, _strength(q), significant, rec))
+        out.append(Finding(AREA, sentence, evidence, _strength(q), bool(outright), rec))
+    return out
+
+
+# ------------------------------------------------------------------- buying groups
+
+def _buying_group_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContacts
+                        ) -> tuple[pd.DataFrame, str]:
+    """tblBuyingGroups: per function, the deals where anyone of that function appears."""
+    columns = BUYING_GROUP_COLUMNS + BUYING_GROUP_EXTRA_COLUMNS
+    index = {f: i for i, f in enumerate(tt.FUNCTIONS)}
+    by_persona = np.array([index.get(i.function, -1) for i in enc.infos] or [-1], dtype="int64")
+    codes = by_persona[enc.persona]
+    known = codes >= 0
+    if not known.any():
+        return (pd.DataFrame(columns=columns),
+                "No contact's title names a function, so there are no buying groups to compare.")
+    deals_with, won_with = _presence(pos[known], codes[known], len(tt.FUNCTIONS), ctx.won)
+    present = np.flatnonzero(deals_with)
+    labels = [tt.FUNCTIONS[i] for i in present]
+    deals_with, won_with = deals_with[present], won_with[present]
+    seg = _tested(ctx, labels, won_with, deals_with, with_without=True)
+    freq = ctx.frequency_only
+    table = pd.DataFrame({
+        "Function": labels,
+        "Deals with": deals_with,
+        "Won with": won_with,
+        "Win rate with": seg["Win rate"].to_numpy(),
+        "Win rate without": np.nan if freq else _rate_without(won_with, deals_with, ctx),
+        "Lift": seg["Lift"].to_numpy(),
+        "q-value": seg["q-value"].to_numpy(),
+        "Verdict": seg["Verdict"].to_numpy(dtype=object),
+        "Lost with": np.nan if freq else deals_with - won_with,
+        "Share of wins": _share(won_with, ctx.total_won),
+        "CI low": seg["CI low"].to_numpy(),
+        "CI high": seg["CI high"].to_numpy(),
+        "p-value": seg["p-value"].to_numpy(),
+    })
+    table["Recommendation"] = [
+        _recommendation_cell(r["Verdict"], r["Deals with"], r["Lift"], r["Win rate with"],
+                             r["Win rate without"])
+        for r in table.to_dict("records")]
+    table = _evidence_order(table, "Function", "Deals with", "Won with")[columns]
+    if freq:
+        return table, ("Frequency only: lost deals carry no contacts, so these are shares among "
+                       "wins; no win rates, lifts or tests are given.")
+    tested = int(table["p-value"].notna().sum())
+    return table, (
+        "A buying group is every deal where anyone of that function appears (the finance buyer, "
+        "the IT buyer, procurement, the executive sponsor, ...), whatever their seniority; a "
+        "deal counts in every group it involves. Lift is the win rate with the group divided by "
+        "the win rate without it; q-values are Benjamini-Hochberg over the "
+        f"{tested} groups tested; a group is recommended only with at least "
+        f"{MIN_RECOMMEND_DEALS} deals and a difference large enough to act on.")
+
+
+def _buying_group_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
+    out = []
+    for row in table.to_dict("records"):
+        outright = _actionable(ctx, row)
+        if outright is None:
+            continue
+        function = row["Function"]
+        group = BUYING_GROUP_NAMES.get(function, function)
+        wr, wo, q, lift = row["Win rate with"], row["Win rate without"], row["q-value"], row["Lift"]
+        strong = row["Verdict"] in (stats.STRONG, stats.LEANING_STRONG)
+        sentence = (f"Deals where {group} is involved win {_pct(wr)} against {_pct(wo)} without "
+                    f"({_evidence_words(q, outright)}).")
+        rec = (f"Involve {group} early in every deal" if strong
+               else f"Review deals where {group} is involved: find out why they are lost more often")
+        if not outright:
+            rec = f"Test further: {rec[0].lower()}{rec[1:]}"
+        evidence = f"Buying group {function}: " + _evidence(
+            row["Deals with"], row["Won with"], wr, row["CI low"], row["CI high"], lift, q,
+            ctx.config.confidence, f"{_pct(wo)} without")
+        out.append(Finding(AREA, sentence, evidence, _strength(q), bool(outright), rec))
     return out
 
 
@@ -549,15 +758,15 @@ def _decision_maker_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContact
                                            ("Seniority", sen_codes, list(tt.SENIORITIES))):
         codes = all_codes[is_dm]
         keep = codes >= 0
-        if tt.OTHER in all_labels:
-            keep &= codes != all_labels.index(tt.OTHER)
+        catch_all = np.array([tt.is_catch_all(label) for label in all_labels] or [False])
+        keep &= ~catch_all[np.where(codes >= 0, codes, 0)]  # never a catch-all row
         if not keep.any():
             continue
         deals_with, won_with = _presence(pos[is_dm][keep], codes[keep], len(all_labels), ctx.won)
         present = np.flatnonzero(deals_with)
         labels = [all_labels[i] for i in present]
         deals_with, won_with = deals_with[present], won_with[present]
-        seg = _tested(ctx, list(labels), won_with, deals_with)
+        seg = _tested(ctx, list(labels), won_with, deals_with, with_without=True)
         freq = ctx.frequency_only
         part = pd.DataFrame({
             "Pattern": pattern,
@@ -587,19 +796,22 @@ def _decision_maker_table(ctx: _Context, pos: np.ndarray, enc: tt.EncodedContact
 
 
 def _decision_maker_note(ctx: _Context, table: pd.DataFrame) -> str:
+    """One sentence each for the persona and the seniority decision makers most often have."""
     said = []
-    for pattern in ("Persona", "Seniority"):
+    for pattern, what in (("Persona", "persona"), ("Seniority", "seniority")):
         rows = table[table["Pattern"] == pattern]
         if rows.empty or rows["Won with"].iloc[0] == 0:
             continue
         top = rows.iloc[0]
         detail = f"in {top['Share of wins']:.0%} of wins"
         if not ctx.frequency_only and not math.isnan(top["Lift"]):
-            detail += f", lift {top['Lift']:.2f}, {top['Verdict']}"
-        said.append(f"{top['Decision maker']} ({detail})")
+            detail += f", lift {top['Lift']:.2f} with vs without, {top['Verdict']}"
+        said.append(f"their {what} is most often {top['Decision maker']} ({detail})")
     if not said:
         return "No won deal names a decision maker."
-    text = "In won deals the decision maker is most often " + " and most often ".join(said) + "."
+    text = ("In won deals the decision maker's " + "; ".join(said)[len("their "):] + ". "
+            "Persona and seniority are separate views of the same decision makers; a deal "
+            "counts once in each row that applies.")
     if ctx.frequency_only:
         text += " Frequency among wins only: lost deals carry no contacts to compare with."
     return text

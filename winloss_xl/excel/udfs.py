@@ -292,3 +292,42 @@ def _winrate(deals: Any, column: Any, value: Any, config: Any) -> float:
         raise InputError(f"a column ('{column}') was given without a value",
                          expected="a value to filter on, e.g. WINRATE(deals, \"Industry\", \"Retail\")")
     return session.win_rate({column: to_cell(value, blank="", guard=False)})
+
+
+# --------------------------------------------------------------------------- TITLE_PERSONA
+# Job titles -> personas (issue 18). Self-contained: it reads titles only, no deals range,
+# so it is not among FORMULAS (the deals formulas) and shares none of their caches.
+
+TITLE_DOC = ("One job title, or a column of titles (e.g. Contacts!C2:C3000), as the report "
+             "reads them.")
+TITLE_CONFIG_DOC = ("Optional: a two-column key/value range like the Config sheet; rows such as "
+                    "title:Revenue Champion | Director Sales add company-specific titles.")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("title", ndim=2, err_to_str=True, doc=TITLE_DOC)
+@xw.arg("config", ndim=2, err_to_str=True, doc=TITLE_CONFIG_DOC)
+def TITLE_PERSONA(title, config=None):
+    """Persona, seniority and function of a job title, as the report reads it; a column of titles spills one row per title (blank cells stay blank)."""  # noqa: E501
+    return _safely(lambda: _title_persona(title, config))
+
+
+def _title_persona(title: Any, config: Any) -> list[list[Any]]:
+    from ..titles import get_reader
+    from .addin import _config_rows  # the Config sheet's own reading (header row skipped)
+
+    titles = {} if _missing(config) else Config.from_pairs(
+        _config_rows(_rows(config, "config")), source="config range").titles
+    read = get_reader(titles).read
+    if title is None:
+        return [["", "", ""]]
+    cells = [v for row in _rows(title, "title") for v in (row if isinstance(row, (list, tuple))
+                                                         else [row])]
+    out: list[list[Any]] = []
+    for value in cells:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out.append(["", "", ""])
+            continue
+        info = read(value if isinstance(value, str) else str(to_cell(value, blank="", guard=False)))
+        out.append([info.persona, info.seniority, info.function])
+    return out or [["", "", ""]]

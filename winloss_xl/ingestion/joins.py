@@ -228,11 +228,15 @@ TITLE_WORDS = frozenset({
 
 
 def looks_like_titles(values: pd.Series) -> bool:
-    """True when at least a third of the distinct values contain a job-title word."""
+    """True when at least a third of the distinct values contain a job-title word, or a
+    level the title reader knows in any of its languages ("Leiterin Einkauf", "Gérant")."""
+    from ..titles import OTHER, read_title
+
     distinct = [v for v in pd.unique(values.dropna()) if isinstance(v, str)][:500]
     if not distinct:
         return True
-    hits = sum(any(w in TITLE_WORDS for w in re.findall(r"[a-z]+", v.lower())) for v in distinct)
+    hits = sum(any(w in TITLE_WORDS for w in re.findall(r"[a-z]+", v.lower()))
+               or read_title(v)[1] != OTHER for v in distinct)
     return hits >= len(distinct) / 3
 
 

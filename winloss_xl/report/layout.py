@@ -39,6 +39,7 @@ EXTRA_TABLE_SHEETS: dict[str, str] = {
     "tblLossReasonsRaw": "Loss Reasons",
     "tblLossStages": "Loss Reasons",
     "tblDecisionMakers": "Personas",
+    "tblBuyingGroups": "Personas",
 }
 
 #: Captions shown above each table.
@@ -52,7 +53,11 @@ CAPTIONS: dict[str, str] = {
     "tblCompetitors": "Competitors: our win rate when they are in the deal",
     "tblLossReasonsRaw": "Loss reasons as exported",
     "tblLossStages": "Stage at which lost deals died",
-    "tblPersonas": "Buyer personas: win rate with and without them on the deal",
+    "tblPersonas": "Buyer personas: win rate with and without them on the deal (lift = with / "
+                   "without; a deal counts in every persona on it, so shares add up to more "
+                   "than 100%)",
+    "tblBuyingGroups": "Buying groups: deals where anyone of a function is involved, against "
+                       "deals without (lift = with / without)",
     "tblCommittee": "Buying committee size",
     "tblDecisionMakers": "Decision makers: who signs the deals we win",
     "tblCommitteeSeniority": "Seniority mix of the buying committee",
@@ -420,18 +425,43 @@ def _loss_sheet(a: Analysis) -> SheetSpec:
     return s.spec
 
 
+#: How lift reads on the Personas sheet (DESIGN.md: with / without, not against the overall rate).
+PERSONA_LIFT_SENTENCE = ("Lift on this sheet is the win rate of the deals with a persona (or "
+                         "buying group) divided by the win rate of the deals without it (1.00x = "
+                         "no difference). A deal counts in every row that applies, so shares add "
+                         "up to more than 100%. Catch-all rows (Other, \"(other function)\", "
+                         "\"(other level)\") hold titles that could not be read fully: they come "
+                         "last and are never recommended.")
+
+
 def _personas_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Personas", "Buyer personas",
                "Who is on the deals we win, compared with the deals we lose.",
-               f"How to read this: {LIFT_SENTENCE} {QVALUE_SENTENCE}")
+               f"How to read this: {PERSONA_LIFT_SENTENCE} {QVALUE_SENTENCE}")
     t = s.table(a, "tblPersonas")
     s.freeze_at(t)
-    s.chart_right_of(t, title="Top personas by lift", categories="Persona", values=("Lift",),
-                     kind="barh", count=10, y_format="lift", y_title="Lift")
+    frame = t.frame
+    readable = 0
+    if not frame.empty and "Persona" in frame.columns:
+        # catch-all rows come last in the table: chart the readable personas only
+        readable = int((~frame["Persona"].astype(str).map(_is_catch_all)).sum())
+    if readable:
+        s.chart_right_of(t, title="Top personas by lift (with / without)", categories="Persona",
+                         values=("Lift",), kind="barh", count=min(10, readable),
+                         y_format="lift", y_title="Lift")
+    if "tblBuyingGroups" in a.tables:
+        s.table(a, "tblBuyingGroups")
     s.table(a, "tblCommittee")
     for name in _extras(a, "Personas"):
-        s.table(a, name)
+        if name != "tblBuyingGroups":
+            s.table(a, name)
     return s.spec
+
+
+def _is_catch_all(persona: str) -> bool:
+    from ..titles import is_catch_all
+
+    return is_catch_all(persona)
 
 
 def _recommendations_sheet(a: Analysis) -> SheetSpec:

@@ -101,6 +101,7 @@ VERDICT_LOOKS: dict[str, VerdictLook] = {
     "Leaning poor": VerdictLook("FCE4D6", "843C0C"),
     "Too few deals": VerdictLook("EDEDED", "7F7F7F"),
     "Too few accounts": VerdictLook("EDEDED", "7F7F7F"),
+    "Catch-all (not a persona)": VerdictLook("EDEDED", "7F7F7F"),
     "In line": VerdictLook("FFFFFF", "404040"),
     "Improved": VerdictLook("C6EFCE", "006100"),
     "Declined": VerdictLook("FFC7CE", "9C0006"),

@@ -128,15 +128,34 @@ def test_fisher_vs_rest_fast_on_a_million_deals_matches_scipy():
 
 
 def test_z_screen_never_hides_a_fisher_result_below_the_fdr():
-    # the driver screen skips exact tests whose normal-approximation p exceeds 0.5
+    # the driver screen skips exact tests whose normal-approximation p exceeds SCREEN_P; that is
+    # safe only if such a candidate's exact p exceeds every false-discovery rate Config accepts
+    from winloss_xl.config import MAX_FDR
+    from winloss_xl.engine.patterns import SCREEN_P
+
+    for total in range(4, 41):  # every table up to 40 deals
+        for total_won in range(1, total):
+            cells = [(k, n) for n in range(1, total)
+                     for k in range(max(0, n - (total - total_won)), min(n, total_won) + 1)]
+            k, n = np.array(cells).T
+            screened = stats.z_vs_rest_p(k, n, total_won, total) > SCREEN_P
+            assert (stats.fisher_vs_rest(k[screened], n[screened], total_won, total) > MAX_FDR).all()
     rng = np.random.default_rng(5)
-    for _ in range(2000):
-        total = int(rng.integers(20, 3000))
+    for _ in range(3000):  # and random ones up to 200,000 deals
+        total = int(rng.integers(41, 200_000))
         total_won = int(rng.integers(1, total))
-        n = int(rng.integers(3, max(4, total // 5)))
+        n = int(rng.integers(3, max(4, total // 3)))
         k = int(rng.integers(max(0, n - (total - total_won)), min(n, total_won) + 1))
-        if stats.z_vs_rest_p([k], [n], total_won, total)[0] > 0.5:
-            assert stats.fisher_vs_rest([k], [n], total_won, total)[0] > 0.2
+        if stats.z_vs_rest_p([k], [n], total_won, total)[0] > SCREEN_P:
+            assert stats.fisher_vs_rest([k], [n], total_won, total)[0] > MAX_FDR
+
+
+def test_config_refuses_a_false_discovery_rate_the_driver_screen_is_not_safe_for():
+    from winloss_xl.config import MAX_FDR, Config
+    from winloss_xl.errors import InputError
+
+    with pytest.raises(InputError, match="fdr"):
+        Config.from_pairs([["fdr", MAX_FDR * 1.2]], source="test")
 
 
 def test_auc_by_hand():

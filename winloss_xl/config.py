@@ -193,11 +193,17 @@ class Config:
         return self.join.get(name)
 
 
+#: The largest false-discovery rate a user may set. The driver screen
+#: (engine/patterns.SCREEN_P) is safe below it: a candidate whose screening p exceeds the
+#: screen has an exact p above this bound (tests/test_stats.py checks every table up to 40
+#: deals and random ones up to 200,000).
+MAX_FDR = 0.25
+
 #: name -> (lowest, highest, what a user should write)
 _RANGES: dict[str, tuple[float, float, str]] = {
     "min_deals": (3, 10_000, "a whole number of at least 3 (default 5)"),
     "min_accounts": (1, 10_000, "a whole number of at least 1 (default 5)"),
-    "fdr": (1e-6, 0.25, "a number above 0 and at most 0.25 (default 0.10)"),
+    "fdr": (1e-6, MAX_FDR, f"a number above 0 and at most {MAX_FDR} (default 0.10)"),
     "confidence": (0.5, 0.999, "a number from 0.5 to 0.999 (default 0.95)"),
     "quantile_bands": (2, 10, "a whole number from 2 to 10 (default 4)"),
     "fiscal_year_start_month": (1, 12, "a month number from 1 to 12"),

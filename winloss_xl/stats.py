@@ -1,4 +1,9 @@
-"""Every statistic of the report, defined once (thin over scipy.stats).
+"""Every statistic of the report, defined once; scipy.stats wherever scipy has the test.
+
+Our own code remains only where scipy would be far slower on a report's shape: the
+vectorised Fisher tails of thousands of segments (:mod:`winloss_xl.fisher`, cross-checked
+against ``scipy.stats.fisher_exact`` in the tests) and the screening z-test of driver
+candidates.
 
 - win rate = won / (won + lost)
 - interval: Wilson score interval (95% by default)
@@ -19,8 +24,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special as _sp
 from scipy import stats as _st
+
+from .fisher import fisher_vs_rest_fast
 
 STRONG = "Strong fit"
 POOR = "Poor fit"
@@ -94,20 +100,6 @@ def fisher_vs_rest(won, n, total_won: int, total_n: int) -> np.ndarray:
     return fisher_vs_rest_fast(won, n, total_won, total_n)
 
 
-def _hypergeom_two_sided(k: int, population: int, successes: int, draws: int) -> float:
-    """Two-sided p: sum of pmf over outcomes no more likely than the observed one."""
-    dist = _st.hypergeom(population, successes, draws)
-    lo = max(0, draws - (population - successes))
-    hi = min(draws, successes)
-    support = np.arange(lo, hi + 1)
-    logpmf = dist.logpmf(support)
-    observed = dist.logpmf(k)
-    # same relative tolerance scipy uses for ties in fisher_exact
-    keep = logpmf <= observed + math.log1p(1e-7)
-    p = float(np.exp(logpmf[keep]).sum())
-    return min(1.0, p)
-
-
 def two_proportion_p(won_a: int, n_a: int, won_b: int, n_b: int) -> float:
     """Two-sided p-value that two win rates differ (Fisher exact on the 2x2 table).
 
@@ -120,21 +112,17 @@ def two_proportion_p(won_a: int, n_a: int, won_b: int, n_b: int) -> float:
 def benjamini_hochberg(p_values) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN and is not counted.
 
+    scipy's ``false_discovery_control`` over the tested p-values only, so an untested
+    segment (NaN) neither gets a q-value nor enlarges the family.
+
     >>> benjamini_hochberg([0.01, 0.04, 0.03, 0.20]).round(3).tolist()
     [0.04, 0.053, 0.053, 0.2]
     """
     p = np.asarray(p_values, dtype="float64")
     q = np.full(p.shape, np.nan)
     mask = ~np.isnan(p)
-    if not mask.any():
-        return q
-    pv = p[mask]
-    order = np.argsort(pv, kind="mergesort")
-    ranked = pv[order] * len(pv) / np.arange(1, len(pv) + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    adjusted = np.empty_like(pv)
-    adjusted[order] = np.clip(ranked, 0.0, 1.0)
-    q[mask] = adjusted
+    if mask.any():
+        q[mask] = _st.false_discovery_control(np.clip(p[mask], 0.0, 1.0), method="bh")
     return q
 
 
@@ -295,123 +283,6 @@ MIN_POINTS = 0.03
 # ------------------------------------------------------------------ engine additions
 
 
-def fisher_vs_rest_fast(won, n, total_won, total_n) -> np.ndarray:
-    """Vectorised two-sided Fisher exact p of segments (won, n) vs the rest of a population.
-
-    ``total_won`` and ``total_n`` may be scalars or arrays (one population per
-    segment, e.g. a driver's parent segment). Follows scipy's ``fisher_exact``:
-    p = P(tail containing the observation) + P(opposite tail no more likely
-    than the observation, relative tolerance 1e-7), with the opposite boundary
-    found by bisection over the unimodal hypergeometric pmf; equal to
-    ``scipy.stats.fisher_exact`` within floating-point error.
-    """
-    k = np.atleast_1d(np.asarray(won, dtype="int64"))
-    m = np.atleast_1d(np.asarray(n, dtype="int64"))
-    big_k = np.broadcast_to(np.asarray(total_won, dtype="int64"), k.shape)
-    big_n = np.broadcast_to(np.asarray(total_n, dtype="int64"), k.shape)
-    out = np.ones(k.shape, dtype="float64")
-    ok = (m > 0) & (m < big_n) & (big_k > 0) & (big_k < big_n)
-    if not ok.any():
-        return out
-    k, m, big_k, big_n = k[ok], m[ok], big_k[ok], big_n[ok]
-    lo = np.maximum(0, m - (big_n - big_k))
-    hi = np.minimum(m, big_k)
-    mode = np.clip(((m + 1) * (big_k + 1)) // (big_n + 2), lo, hi)
-    p = np.ones(k.shape, dtype="float64")
-    for side in ("below", "above"):
-        idx = np.flatnonzero(k < mode if side == "below" else k > mode)
-        if idx.size == 0:
-            continue
-        dist = _Hypergeom(big_n[idx], big_k[idx], m[idx])
-        ks = k[idx]
-        threshold = dist.logpmf(ks) + math.log1p(1e-7)
-        down, up = np.full(idx.size, -1), np.full(idx.size, 1)
-        if side == "below":
-            # observed in the left tail: smallest x in [mode, hi] with pmf <= observed
-            x = _first_at_or_below(dist, threshold, mode[idx], hi[idx], increasing_side=False)
-            p[idx] = dist.tail(ks, down) + dist.tail(x, up)  # P(X <= k) + P(X >= x)
-        else:
-            x = _first_at_or_below(dist, threshold, lo[idx], mode[idx], increasing_side=True)
-            p[idx] = dist.tail(ks, up) + dist.tail(x, down)  # P(X >= k) + P(X <= x)
-    out[ok] = np.clip(p, 0.0, 1.0)
-    return out
-
-
-class _Hypergeom:
-    """Hypergeometric pmf and tail sums, vectorised over one distribution per segment.
-
-    ``logpmf`` uses log-gamma without scipy's per-call argument checks. ``tail`` sums a
-    tail exactly term by term from the pmf's ratio recurrence (scipy's cdf/sf evaluate
-    every term by prime factorisation, some 70 us per segment over 50,000 deals).
-    """
-
-    #: A tail sum stops once the terms left are below this share of it (double precision).
-    TAIL_TOLERANCE = 1e-17
-
-    def __init__(self, population, successes, draws) -> None:
-        self.big_n, self.big_k, self.m = population, successes, draws
-        self._norm = _lnchoose(population, draws)
-        self.lo = np.maximum(0, draws - (population - successes))
-        self.hi = np.minimum(draws, successes)
-
-    def logpmf(self, x, mask=None):
-        if mask is None:
-            big_n, big_k, m, norm = self.big_n, self.big_k, self.m, self._norm
-        else:
-            big_n, big_k, m, norm = self.big_n[mask], self.big_k[mask], self.m[mask], self._norm[mask]
-        return _lnchoose(big_k, x) + _lnchoose(big_n - big_k, m - x) - norm
-
-    def tail(self, start, step) -> np.ndarray:
-        """P(X <= start) where ``step`` is -1, P(X >= start) where it is +1, per segment.
-
-        ``start`` must lie where the pmf falls in the ``step`` direction (the mode or beyond),
-        as the tails of a two-sided test do. Terms are pmf(start) times running products of
-        pmf(i + step) / pmf(i), summed in windows that grow until what is left of the tail is
-        provably negligible: the terms fall, so the rest is at most the last term times the
-        number of terms left.
-
-        >>> d = _Hypergeom(np.array([8]), np.array([4]), np.array([4]))
-        >>> [round(float(d.tail(np.array([1]), np.array([-1]))[0] * 70), 6)]  # (1 + 16) / 70
-        [17.0]
-        """
-        start = np.asarray(start, dtype="int64")
-        step = np.asarray(step, dtype="int64")
-        length = np.where(step < 0, start - self.lo + 1, self.hi - start + 1)
-        out = np.zeros(start.shape, dtype="float64")
-        todo = np.flatnonzero(length > 0)
-        if todo.size == 0:
-            return out
-        first = np.exp(self.logpmf(start[todo], todo))
-        width = 64
-        while todo.size:
-            s, d, n_left = start[todo], step[todo], length[todo]
-            big_n, big_k, m = self.big_n[todo], self.big_k[todo], self.m[todo]
-            w = int(min(width, n_left.max()))
-            t = np.arange(w)
-            i = (s[:, None] + d[:, None] * t[None, :]).astype("float64")
-            bk, bn, mm = big_k[:, None], big_n[:, None], m[:, None]
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                ratio = np.where(d[:, None] < 0,
-                                 i * (bn - bk - mm + i) / ((bk - i + 1) * (mm - i + 1)),
-                                 (bk - i) * (mm - i) / ((i + 1) * (bn - bk - mm + i + 1)))
-                rel = np.ones((todo.size, w))
-                rel[:, 1:] = np.cumprod(ratio[:, :-1], axis=1)
-            rel = np.where(t[None, :] < n_left[:, None], rel, 0.0)
-            total = rel.sum(axis=1)
-            rest_bound = rel[:, -1] * np.maximum(n_left - w, 0)
-            done = (n_left <= w) | (rest_bound <= total * self.TAIL_TOLERANCE)
-            out[todo[done]] = total[done] * first[done]
-            todo, first = todo[~done], first[~done]
-            width *= 4
-        return out
-
-
-def _lnchoose(n, k):
-    n = np.asarray(n, dtype="float64")
-    k = np.asarray(k, dtype="float64")
-    return _sp.gammaln(n + 1) - _sp.gammaln(k + 1) - _sp.gammaln(n - k + 1)
-
-
 def z_vs_rest_p(won, n, total_won, total_n) -> np.ndarray:
     """Two-sided p of the normal approximation (pooled two-proportion z) of a segment vs the rest.
 
@@ -429,39 +300,6 @@ def z_vs_rest_p(won, n, total_won, total_n) -> np.ndarray:
         z = (k / m - (big_k - k) / rest_n) / se
     p = 2 * _st.norm.sf(np.abs(z))
     return np.where((m > 0) & (rest_n > 0) & (se > 0), p, 1.0)
-
-
-def _first_at_or_below(dist: _Hypergeom, threshold, start, stop, *, increasing_side: bool):
-    """Bisection on the monotone part of a hypergeometric pmf (one search per segment).
-
-    With ``increasing_side`` False, [start, stop] is the decreasing part
-    (mode..hi): return the smallest x with logpmf(x) <= threshold, or stop + 1.
-    With ``increasing_side`` True, [start, stop] is the increasing part
-    (lo..mode): return the largest x with logpmf(x) <= threshold, or start - 1.
-    """
-    if not increasing_side:
-        a = start.astype("int64").copy()
-        b = stop.astype("int64") + 1  # answer in [a, b]
-        for _ in range(70):
-            live = np.flatnonzero(a < b)
-            if live.size == 0:
-                break
-            mid = (a[live] + b[live]) // 2
-            hit = dist.logpmf(mid, live) <= threshold[live]
-            b[live] = np.where(hit, mid, b[live])
-            a[live] = np.where(hit, a[live], mid + 1)
-        return a
-    a = start.astype("int64") - 1  # answer in [a, b]
-    b = stop.astype("int64").copy()
-    for _ in range(70):
-        live = np.flatnonzero(a < b)
-        if live.size == 0:
-            break
-        mid = (a[live] + b[live] + 1) // 2
-        hit = dist.logpmf(mid, live) <= threshold[live]
-        a[live] = np.where(hit, mid, a[live])
-        b[live] = np.where(hit, b[live], mid - 1)
-    return b
 
 
 def poisson_binomial_p(observed: int, probs, counts=None) -> float:
@@ -493,13 +331,8 @@ def poisson_binomial_p(observed: int, probs, counts=None) -> float:
 
 
 def _binom_pmf(n: int, p: float) -> np.ndarray:
-    """Binomial pmf over 0..n via log-gamma (exact at p = 0 and p = 1)."""
-    if p <= 0.0 or p >= 1.0:
-        out = np.zeros(n + 1)
-        out[0 if p <= 0.0 else n] = 1.0
-        return out
-    x = np.arange(n + 1, dtype="float64")
-    return np.exp(_lnchoose(n, x) + x * math.log(p) + (n - x) * math.log1p(-p))
+    """Binomial pmf over 0..n (scipy; exact at p = 0 and p = 1)."""
+    return _st.binom.pmf(np.arange(n + 1), n, p)
 
 
 def expected_wins_p(won, expected, variance) -> np.ndarray:
@@ -544,36 +377,27 @@ def _clean_scores(scores_won, scores_lost) -> tuple[np.ndarray, np.ndarray]:
     return w[~np.isnan(w)], lo[~np.isnan(lo)]
 
 
-#: Above this many scores the AUC p-value uses the normal approximation directly.
+#: Above this many scores the AUC p-value is scipy's asymptotic one (its exact method is
+#: quadratic in memory and time and no more informative at this size).
 AUC_EXACT_LIMIT = 5000
 
 
 def auc_test(scores_won, scores_lost) -> tuple[float, float]:
-    """AUC and its two-sided p against 0.5 (Mann-Whitney U), ranking the scores once.
+    """AUC and its two-sided p against 0.5: ``scipy.stats.mannwhitneyu`` of won vs lost.
 
-    AUC = U / (n_won * n_lost) with mid-ranks for ties (a tie counts 1/2). The
-    p-value is scipy's ``mannwhitneyu`` for small samples and, beyond
-    :data:`AUC_EXACT_LIMIT` scores, the same normal approximation scipy uses
-    (tie-corrected variance, continuity correction).
+    AUC = U / (n_won * n_lost) with mid-ranks for ties (a tie counts 1/2). Up to
+    :data:`AUC_EXACT_LIMIT` scores scipy picks its method; beyond, its normal
+    approximation (tie-corrected variance, continuity correction).
     """
     w, lo = _clean_scores(scores_won, scores_lost)
     n1, n2 = len(w), len(lo)
     if n1 == 0 or n2 == 0:
         return float("nan"), float("nan")
-    both = np.concatenate([w, lo])
-    _, inv, cnt = np.unique(both, return_inverse=True, return_counts=True)
-    mid_rank = np.cumsum(cnt) - (cnt - 1) / 2
-    u = float(mid_rank[inv[:n1]].sum() - n1 * (n1 + 1) / 2)
-    value = u / (n1 * n2)
-    if cnt.size == 1:
-        return value, 1.0
-    if n1 + n2 <= AUC_EXACT_LIMIT:
-        return value, float(_st.mannwhitneyu(w, lo, alternative="two-sided").pvalue)
-    n = n1 + n2
-    ties = float((cnt.astype("float64") ** 3 - cnt).sum())
-    sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))))
-    z = (abs(u - n1 * n2 / 2) - 0.5) / sigma
-    return value, float(min(1.0, 2 * _st.norm.sf(max(z, 0.0))))
+    if np.unique(np.concatenate([w, lo])).size == 1:
+        return 0.5, 1.0
+    method = "auto" if n1 + n2 <= AUC_EXACT_LIMIT else "asymptotic"
+    result = _st.mannwhitneyu(w, lo, alternative="two-sided", method=method)
+    return float(result.statistic) / (n1 * n2), float(result.pvalue)
 
 
 def auc(scores_won, scores_lost) -> float:

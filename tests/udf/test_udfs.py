@@ -383,41 +383,6 @@ def test_formulas_parse_with_the_collector_paused(monkeypatch, maven_values) -> 
     assert gc.isenabled()
 
 
-def test_gc_paused_moves_survivors_to_the_oldest_generation_and_leaves_host_freezes() -> None:
-    import gc
-
-    from winloss_xl.excel.cache import PROMOTE_AT, gc_paused
-
-    gc.collect()
-    with gc_paused():
-        kept = [[i] for i in range(2 * PROMOTE_AT)]  # a cold formula's cached range snapshot
-    assert gc.get_count()[0] < 1000  # not waiting in the young generation to be walked
-    young = {id(o) for o in gc.get_objects(generation=0)}
-    assert not any(id(row) in young for row in kept)
-    assert any(o is kept for o in gc.get_objects(generation=2))
-
-    gc.collect()
-    with gc_paused():
-        few = [[i] for i in range(100)]  # a warm formula: left to the usual young collection
-    assert any(o is few for o in gc.get_objects(generation=0))
-
-    class Marker:  # a host's frozen object must stay frozen
-        pass
-
-    marker = Marker()
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with gc_paused():
-            more = [[i] for i in range(2 * PROMOTE_AT)]
-        assert gc.get_freeze_count() == frozen
-        assert not any(o is marker for g in range(3) for o in gc.get_objects(generation=g))
-        del more
-    finally:
-        gc.unfreeze()
-    del kept
-
-
 def test_equal_ranges_of_other_types_get_their_own_answers() -> None:
     """TRUE == 1.0 in Python, but a TRUE/FALSE column is a yes/no attribute and a 1/0 column
     a code: each range gets its own correct answer, whichever was cached first."""

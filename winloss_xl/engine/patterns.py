@@ -41,7 +41,8 @@ OWNER_COLUMNS = ["Owner", "Deals", "Won", "Win rate", "Expected win rate", "Diff
                  "Lost", "CI low", "CI high", "Expected wins", "p-value", "Assessment"]
 
 #: Driver candidates whose approximate p exceeds this are not tested exactly (they keep the
-#: approximate p, which is far above any false-discovery rate and so cannot be significant).
+#: approximate p). Safe for every accepted setting: such a candidate's exact p is above
+#: config.MAX_FDR, so it could not be significant at any false-discovery rate a user may set.
 SCREEN_P = 0.5
 
 #: Dimensions never combined into drivers (owners are compared fairly on their own).

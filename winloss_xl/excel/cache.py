@@ -97,11 +97,8 @@ def gc_paused() -> Iterator[None]:
     time). The cells and the parse build no reference cycles, so nothing is lost by not
     collecting during it.
 
-    What survives the formula (the cached snapshot of the range: 50,000 lists) would still
-    be walked by the next young collection, then by the middle one, before it settles in
-    the oldest generation it is bound for. :func:`_promote_survivors` moves it there at
-    once, in constant time, which saves a cold formula some 30 ms; runs that leave fewer
-    than :data:`PROMOTE_AT` young objects are left to the usual young collection.
+    Only the public switch (``gc.disable`` / ``gc.enable``) is used: no generation is
+    promoted or frozen, so the host's own collector settings stay as they were.
 
     Nested and concurrent users are counted: the collector is switched back on (if it was
     on) when the last one leaves, also on an exception.
@@ -118,27 +115,7 @@ def gc_paused() -> Iterator[None]:
         with _GC_LOCK:
             _GC_HOLDERS -= 1
             if _GC_HOLDERS == 0 and _GC_WAS_ENABLED:
-                if gc.get_count()[0] >= PROMOTE_AT:
-                    _promote_survivors()
                 gc.enable()
-
-
-#: Young objects left by a paused run from which they are promoted at once (a cold formula over
-#: a large range leaves tens of thousands; a warm one a few hundred, collected as usual).
-PROMOTE_AT = 10_000
-
-
-def _promote_survivors() -> None:
-    """Move every object the collector tracks into its oldest generation, in O(1).
-
-    ``gc.freeze()`` then ``gc.unfreeze()`` merges the generation lists without walking
-    them. Reference cycles among the moved objects are still found, by the next full
-    collection. Skipped when the host has frozen objects of its own (``gc.freeze`` in a
-    pre-fork server), whose choice an unfreeze would undo.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 class LRUCache:

@@ -312,11 +312,13 @@ class WinLoss:
 
         return write_report(self.report(title), path, template=template, inputs=list(inputs))
 
-    def write_live(self, book: Any, title: str | None = None) -> None:
-        """Write the report sheets into an open workbook (the Analyze button)."""
+    def write_live(self, book: Any, title: str | None = None) -> Any:
+        """Write the report sheets into an open workbook (the Analyze button); returns the report."""
         from .report.live import write_report_live
 
-        write_report_live(self.report(title), book)
+        report = self.report(title)
+        write_report_live(report, book)
+        return report
 
 
 def value_key(value: Any) -> str | None:

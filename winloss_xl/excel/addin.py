@@ -81,10 +81,7 @@ def run_button(book: Any) -> str | None:
 def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> Any:
     """Read the input sheets of an open workbook, analyse, write the report; returns it."""
     from ..config import Config
-    from ..engine import analyze
-    from ..ingest import load_deals
-    from ..report.layout import build_report
-    from ..report.live import write_report_live
+    from ..session import WinLoss
 
     say = progress or (lambda _text: None)
     say("Win/Loss: reading the Deals sheet...")
@@ -112,13 +109,13 @@ def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> An
     if extra["Config"] is not None:
         config = Config.from_pairs(_config_rows(extra["Config"]), source="Config sheet")
     say(f"Win/Loss: checking {max(len(deals) - 1, 0):,} rows of deals...")
-    dealset = load_deals(deals, contacts=extra["Contacts"], accounts=extra["Accounts"],
-                         config=config, name="Deals sheet")
+    session = WinLoss(deals, contacts=extra["Contacts"], accounts=extra["Accounts"],
+                      config=config, name="Deals sheet")
+    session.dealset  # noqa: B018 - read now, so the status bar says which step is slow
     say("Win/Loss: analysing...")
-    analysis = analyze(dealset, config)
+    session.analysis  # noqa: B018
     say("Win/Loss: writing the report sheets...")
-    report = build_report(analysis)
-    write_report_live(report, book)
+    report = session.write_live(book)
     say("Win/Loss: done.")
     return report
 

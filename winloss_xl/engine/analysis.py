@@ -96,6 +96,18 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
+@dataclass
+class _Parts:
+    """What the analysis gathers while it runs: tables, notes, sentences, findings and the
+    Data Quality rows it adds."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    sentences: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    quality: list[tuple[str, int, str]] = field(default_factory=list)
+
+
 def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = None) -> Analysis:
     """Run the whole analysis of ``dealset`` (pure: no I/O, deterministic).
 
@@ -106,28 +118,37 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
     """
     cfg = config or Config()
     prep = prepared if prepared is not None else prepare(dealset, cfg)
-    quality: list[tuple[str, int, str]] = []  # what the analysis adds to Data Quality
-    tables: dict[str, pd.DataFrame] = {}
-    notes: dict[str, str] = dict(prep.notes)
-    sentences: dict[str, str] = {}
-    findings: list[Finding] = []
-    overall = prep.total_won / prep.n if prep.n else float("nan")
-    conf = cfg.confidence
+    out = _Parts(notes=dict(prep.notes))
+    _summary_part(prep, out)
+    parts = _pattern_part(prep, out)
+    _trend_part(prep, out)
+    _loss_part(prep, out)
+    _persona_part(dealset, cfg, out)
+    qual = _qualification_part(prep, out)
+    _findings_part(prep, parts, qual, out)
+    _quality_part(dealset, prep, out)
+    return _finished(out, cfg)
 
-    tables["tblSummary"] = summary.summary_table(prep)
-    sentences["win_rate"] = summary.win_rate_sentence(prep)
-    sentences["lead_rate"] = f"The leading rate is: {summary.LEAD_LABELS[cfg.lead_rate]}."
+
+def _summary_part(prep: Any, out: _Parts) -> None:
+    cfg = prep.config
+    out.tables["tblSummary"] = summary.summary_table(prep)
+    out.sentences["win_rate"] = summary.win_rate_sentence(prep)
+    out.sentences["lead_rate"] = f"The leading rate is: {summary.LEAD_LABELS[cfg.lead_rate]}."
     if prep.n == 0:
-        notes["tblSummary"] = "There are no closed (won or lost) deals, so no rates can be computed."
+        out.notes["tblSummary"] = "There are no closed (won or lost) deals, so no rates can be computed."
 
-    # patterns, drivers, owners
+
+def _pattern_part(prep: Any, out: _Parts) -> list[Any]:
+    """tblPatterns, tblDrivers and tblOwners with their notes; returns the per-dimension parts."""
+    cfg, tables, notes = prep.config, out.tables, out.notes
     tables["tblPatterns"] = patterns.patterns_table(prep)
     few_accounts = int((tables["tblPatterns"]["Verdict"] == stats.TOO_FEW_ACCOUNTS).sum())
     if few_accounts:
-        quality.append(("Segments with too few accounts", few_accounts,
-                             f"segments of fewer than {cfg.min_accounts} distinct accounts (min_accounts): "
-                             "shown, never tested or recommended, because deals of one account are "
-                             "not independent evidence"))
+        out.quality.append(("Segments with too few accounts", few_accounts,
+                            f"segments of fewer than {cfg.min_accounts} distinct accounts (min_accounts): "
+                            "shown, never tested or recommended, because deals of one account are "
+                            "not independent evidence"))
     parts = patterns.by_dimension(prep, tables["tblPatterns"])
     if not parts:
         notes["tblPatterns"] = ("No dimension with at least two recorded values was found among the "
@@ -157,8 +178,12 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
     owners, owner_note = patterns.owners_table(prep)
     tables["tblOwners"] = owners
     notes["tblOwners"] = owner_note
+    return parts
 
-    # trend
+
+def _trend_part(prep: Any, out: _Parts) -> None:
+    """tblTrend (and tblTrendCohort when trend_by is "created") with notes and sentences."""
+    cfg, tables, notes, sentences = prep.config, out.tables, out.notes, out.sentences
     tables["tblTrend"] = trend.trend_table(prep, "close_date")
     if tables["tblTrend"].empty:
         notes["tblTrend"] = "No close dates were recorded, so win rate cannot be shown over time."
@@ -181,59 +206,76 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
                                        "Recent cohorts still hold open deals, so their rates may move.")
             sentences["trend_cohort"] = trend.trend_sentence(cohort, cfg.fdr, "closed deals created then,")
 
-    # losses and competitors
-    loss_tables, loss_notes = losses.loss_tables(prep)
-    tables.update(loss_tables)
-    notes.update(loss_notes)
-    comp, comp_note = losses.competitors_table(prep)
-    tables["tblCompetitors"] = comp
-    notes["tblCompetitors"] = comp_note
 
-    # personas (another module's contract)
-    # without contacts there is nothing to join: skip scanning a million deal keys
+def _loss_part(prep: Any, out: _Parts) -> None:
+    """Loss reasons and competitors."""
+    loss_tables, loss_notes = losses.loss_tables(prep)
+    out.tables.update(loss_tables)
+    out.notes.update(loss_notes)
+    comp, comp_note = losses.competitors_table(prep)
+    out.tables["tblCompetitors"] = comp
+    out.notes["tblCompetitors"] = comp_note
+
+
+def _persona_part(dealset: DealSet, cfg: Config, out: _Parts) -> None:
+    """Personas and committees (engine.personas); without contacts nothing is joined."""
     persona_deals = dealset.deals[["deal_id", "outcome"]]
     if dealset.contacts is None or len(dealset.contacts) == 0:
-        persona_deals = persona_deals.iloc[:0]
+        persona_deals = persona_deals.iloc[:0]  # skip scanning a million deal keys
     persona = persona_analysis(persona_deals, dealset.contacts, cfg)
-    tables.update(persona.tables)
-    notes.update(persona.notes)
-    findings.extend(persona.findings)
+    out.tables.update(persona.tables)
+    out.notes.update(persona.notes)
+    out.findings.extend(persona.findings)
+    out.quality.extend(persona.quality)
 
-    # qualification
+
+def _qualification_part(prep: Any, out: _Parts) -> Any:
+    """tblQualification (and the AUC row of tblSummary); returns the qualification result."""
+    tables, notes, sentences = out.tables, out.notes, out.sentences
     qual = qualification.qualification(prep)
     if qual is None:
         tables["tblQualification"] = _empty(qualification.QUAL_COLUMNS)
         notes["tblQualification"] = qualification.missing_note(prep)
         sentences["qualification"] = notes["tblQualification"]
-    else:
-        tables["tblQualification"] = qual.table
-        sentences["qualification"] = qual.sentence
-        notes["tblQualification"] = (f"A deal passes a threshold when its score is at or above it. "
-                                     f"AUC {qual.auc:.2f}.")
-        summary_rows = pd.DataFrame([("Qualification AUC", qual.auc, "0.5 = no better than chance")],
-                                    columns=summary.SUMMARY_COLUMNS).astype({"Value": "object"})
-        tables["tblSummary"] = pd.concat([tables["tblSummary"], summary_rows], ignore_index=True)
+        return None
+    tables["tblQualification"] = qual.table
+    sentences["qualification"] = qual.sentence
+    notes["tblQualification"] = (f"A deal passes a threshold when its score is at or above it. "
+                                 f"AUC {qual.auc:.2f}.")
+    summary_rows = pd.DataFrame([("Qualification AUC", qual.auc, "0.5 = no better than chance")],
+                                columns=summary.SUMMARY_COLUMNS).astype({"Value": "object"})
+    tables["tblSummary"] = pd.concat([tables["tblSummary"], summary_rows], ignore_index=True)
+    return qual
 
-    # findings and recommendations
+
+def _findings_part(prep: Any, parts: list[Any], qual: Any, out: _Parts) -> None:
+    """Findings from every table, tblRecommendations and the headlines."""
+    cfg, tables = prep.config, out.tables
+    overall = prep.total_won / prep.n if prep.n else float("nan")
+    conf = cfg.confidence
+    findings = out.findings
     findings.extend(found.pattern_findings(parts, overall, cfg.fdr, conf))
-    findings.extend(found.driver_findings(drivers, overall, conf))
-    findings.extend(found.owner_findings(owners, conf))
-    findings.extend(found.competitor_findings(comp, conf))
+    findings.extend(found.driver_findings(tables["tblDrivers"], overall, conf))
+    findings.extend(found.owner_findings(tables["tblOwners"], conf))
+    findings.extend(found.competitor_findings(tables["tblCompetitors"], conf))
     findings.extend(found.loss_findings(tables["tblLossReasons"], prep.n - prep.total_won, cfg.fdr))
     findings.extend(found.trend_finding(trend.trend_change(tables["tblTrend"]) if not
-                                            tables["tblTrend"].empty else None, sentences["trend"], cfg.fdr))
+                                        tables["tblTrend"].empty else None, out.sentences["trend"],
+                                        cfg.fdr))
     findings.extend(found.qualification_finding(qual, cfg.fdr))
-    findings = recommend.sort_findings(findings)
-    tables["tblRecommendations"] = recommend.recommendations_table(findings, cfg.fdr)
+    out.findings = recommend.sort_findings(findings)
+    tables["tblRecommendations"] = recommend.recommendations_table(out.findings, cfg.fdr)
     if tables["tblRecommendations"].empty:
-        notes["tblRecommendations"] = ("No finding is significant or leaning enough to support a "
-                                       "recommendation; more closed deals would sharpen the picture.")
-    _headlines(sentences, findings, tables)
+        out.notes["tblRecommendations"] = ("No finding is significant or leaning enough to support a "
+                                           "recommendation; more closed deals would sharpen the picture.")
+    _headlines(out.sentences, out.findings, tables)
 
-    # data quality and column map
+
+def _quality_part(dealset: DealSet, prep: Any, out: _Parts) -> None:
+    """tblDataQuality (ingestion's record plus the analysis' rows) and tblColumnMap."""
+    tables, notes = out.tables, out.notes
     dq = dealset.quality.to_frame()
-    extra = pd.DataFrame([*prep.quality, *quality, *persona.quality],
-                         columns=["Check", "Count", "Detail"])
+    extra = pd.DataFrame([*prep.quality, *out.quality], columns=["Check", "Count", "Detail"])
     tables["tblDataQuality"] = pd.concat([dq, extra], ignore_index=True).astype({"Count": "int64"}) \
         if len(extra) else dq
     if tables["tblDataQuality"].empty:
@@ -242,6 +284,10 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
     if tables["tblColumnMap"].empty:
         notes["tblColumnMap"] = "The deals were given as an already-canonical table; no columns were mapped."
 
+
+def _finished(out: _Parts, cfg: Config) -> Analysis:
+    """Every contract table present (empty ones with a note), in contract order, extras after."""
+    tables, notes = out.tables, out.notes
     for name in CONTRACT_TABLES:
         if name not in tables:
             tables[name] = _empty(_CONTRACT_COLUMNS.get(name, []))
@@ -250,7 +296,7 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
             notes[name] = "Nothing to show for these deals."
     ordered = {name: tables[name] for name in CONTRACT_TABLES}
     ordered.update({k: v for k, v in tables.items() if k not in ordered})
-    return Analysis(ordered, notes, findings, sentences, cfg)
+    return Analysis(ordered, notes, out.findings, out.sentences, cfg)
 
 
 _CONTRACT_COLUMNS: dict[str, list[str]] = {

@@ -213,7 +213,7 @@ def persona_analysis(deals: pd.DataFrame, contacts: pd.DataFrame | None,
         findings += _buying_group_findings(ctx, groups)
         findings += _committee_findings(ctx, committee, seniority_view=False)
         said = frozenset((str(b), int(n), int(w)) for b, n, w in
-                         zip(committee.iloc[:, 0], committee["Deals"], committee["Won"]))
+                         zip(committee[COMMITTEE_COLUMNS[0]], committee["Deals"], committee["Won"]))
         findings += _committee_findings(ctx, by_seniority, seniority_view=True, skip=said)
         findings.sort(key=lambda f: (-f.strength, f.sentence))
     quality = _quality_rows(ctx, per_deal, enc)

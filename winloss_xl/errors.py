@@ -14,8 +14,9 @@ class InputError(Exception):
     """The input cannot be analysed; the message says where, what and how to fix it.
 
     Example:
-        >>> raise InputError("no outcome column", file="q4.csv", column=None,
-        ...                  expected="a Stage, Status or Won column")
+        >>> print(InputError("no outcome column", file="q4.csv",
+        ...                  expected="a Stage, Status or Won column"))
+        q4.csv: no outcome column. Expected a Stage, Status or Won column.
     """
 
     def __init__(

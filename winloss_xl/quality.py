@@ -30,7 +30,7 @@ class QualityLog:
     >>> log = QualityLog()
     >>> log.add("Blank rows dropped", 2, "rows with no value in any column")
     >>> log.map_column("Stage", "Outcome", "outcome", "exact name")
-    >>> log.to_frame().iloc[0]["Count"]
+    >>> int(log.to_frame().iloc[0]["Count"])
     2
     """
 

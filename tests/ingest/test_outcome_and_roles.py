@@ -184,3 +184,26 @@ def test_exclude_leaves_columns_out(tmp_path: Path) -> None:
     assert ds.quality.fates()["Segment"] == "left out (exclude setting)"
     with pytest.raises(InputError, match="did you mean 'Segment'"):
         load_deals(deals, config=Config(exclude=("Segmnt",)))
+
+
+def test_columns_of_emails_phones_or_peoples_names_are_never_segments():
+    import random
+
+    from winloss_xl import WinLoss
+
+    rng = random.Random(3)
+    first = ["Jane", "John", "Maria", "Ahmed", "Wei", "Olga", "Pedro", "Aisha"]
+    last = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak"]
+    rows = [["Stage", "Buyer", "Buyer Email", "Buyer Phone", "Region"]]
+    for i in range(120):
+        name = f"{rng.choice(first)} {rng.choice(last)}"
+        rows.append([rng.choice(["Closed Won", "Closed Lost"]), name,
+                     f"{name.split()[0].lower()}@example.com", f"+1 415 555 {1000 + i % 9:04d}",
+                     rng.choice(["EMEA", "AMER"])])
+    session = WinLoss(rows)
+    fates = {row["Source column"]: row["Mapped to"]
+             for _, row in session.dealset.quality.column_map_frame().iterrows()}
+    for header in ("Buyer", "Buyer Email", "Buyer Phone"):
+        assert fates[header].startswith("left out: personal"), (header, fates[header])
+    dims = set(session.analysis.tables["tblPatterns"]["Dimension"])
+    assert "Region" in dims and not dims & {"Buyer", "Buyer Email", "Buyer Phone"}

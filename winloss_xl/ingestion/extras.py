@@ -24,6 +24,7 @@ from pandas.api import types as ptypes
 from ..config import Config
 from ..dealset import CODE, NUMBER, TEXT, ExtraDimension
 from ..fields import ATTRIBUTE, IDENTIFIER, PERSONAL, is_competitor_header, is_date_like_header
+from ..privacy import PERSONAL_COLUMN_SHARE, personal_share
 from ..words import NO_COMPETITOR_WORDS
 from .values import distinct_texts, is_blank_value, parse_numbers, spread_texts
 
@@ -31,10 +32,6 @@ from .values import distinct_texts, is_blank_value, parse_numbers, spread_texts
 MAX_EXTRA_DIMENSIONS = 100
 #: Integer columns with at most this many distinct values are codes (one level each).
 MAX_CODE_LEVELS = 12
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"^\+?[\d\s().-]{7,}$")
-#: A column is personal when this share of its (sampled) distinct values are emails or phones.
-PERSONAL_SHARE = 0.3
 
 
 @dataclass
@@ -103,8 +100,8 @@ def column_fate(raw: pd.Series, header: str, config: Config
     nonblank = int((~blank[codes]).sum())
     seen = {t for _, t in filled}
     sample = list(seen)[:500]
-    if sum(_is_contact_detail(t) for t in sample) >= PERSONAL_SHARE * len(sample):
-        return "left out: personal (emails or phone numbers)", None, None
+    if personal_share(sample) >= PERSONAL_COLUMN_SHARE:
+        return "left out: personal (emails, phone numbers or names)", None, None
     if len(seen) == 1:
         return "left out: one value only", None, None
     if len(seen) <= config.max_levels and len(seen) <= max(2, nonblank // 2):
@@ -116,13 +113,6 @@ def column_fate(raw: pd.Series, header: str, config: Config
     if len(seen) >= 0.9 * nonblank:
         return "left out: identifier (nearly every value distinct)", None, None
     return f"left out: too many values ({len(seen):,}; max_levels is {config.max_levels})", None, None
-
-
-def _is_contact_detail(text: str) -> bool:
-    """An email address, or a phone number (at least 7 digits)."""
-    if _EMAIL.search(text):
-        return True
-    return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 7
 
 
 #: A text cell that could be a number: digits with separators, signs, a currency or a unit.

@@ -97,3 +97,16 @@ def test_infinite_numbers_are_not_values(value):
     for col in NUMERIC_HEADERS.values():
         values = pd.to_numeric(ds.deals[col], errors="coerce").to_numpy(dtype="float64")
         assert not any(math.isinf(v) for v in values), f"{col} holds {values.tolist()} from {value!r}"
+
+
+_BLANKISH = st.sampled_from(["", " ", "#N/A", "#n/a", " N/A ", "null", "NULL", "None", "none", "-",
+                             "n/a", "#REF!", "nan", "NaN", "(blank)", "TBD", "Other"])
+
+
+@given(st.lists(st.one_of(_BLANKISH, st.text(max_size=6)), max_size=40),
+       st.sampled_from([frozenset(), frozenset({"none"})]))
+def test_the_fast_text_path_decides_blanks_like_is_blank_value(values, keep):
+    # a million unique IDs take the fast path; it must read every cell as the cell-by-cell rule does
+    from winloss_xl.ingestion.values import _clean_strings, _text_of
+
+    assert list(_clean_strings(values, keep)) == [_text_of(v, keep) for v in values]

@@ -494,6 +494,11 @@ def _text_of(v: object, keep: frozenset[str] = frozenset()) -> str | None:
     return t or None
 
 
+#: Whitespace that :func:`_text_of` would change inside a stripped text: a run of spaces, or any
+#: other whitespace character (tab, no-break space, U+0085, U+2028, ideographic space, ...).
+_ODD_SPACE = re.compile(r"[^\S ]| {2}")
+
+
 def _clean_strings(values: list, keep: frozenset[str] = frozenset()) -> np.ndarray:
     """Fast :func:`_text_of` for many values that are mostly clean strings already.
 
@@ -506,8 +511,7 @@ def _clean_strings(values: list, keep: frozenset[str] = frozenset()) -> np.ndarr
         stripped = list(map(str.strip, values))
     except TypeError:  # not all text
         return np.array([_text_of(v, keep) for v in values], dtype=object)
-    joined = "\x00".join(stripped)
-    if any(ch in joined for ch in ("  ", "\t", "\n", "\r", "\u00a0")):
+    if _ODD_SPACE.search("\x00".join(stripped)):  # collapsed as str.split() would: cell by cell
         return np.array([_text_of(v, keep) for v in values], dtype=object)
     arr = np.fromiter(stripped, dtype=object, count=len(stripped))
     found = [b for b in BLANK_SPELLINGS.intersection(stripped) if normalize_header(b) not in keep]

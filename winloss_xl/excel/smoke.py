@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..doctor import Check, Machine
+    from ..machine import Check, Machine
 
 START_FIX = ("install Microsoft Excel, start it once and accept its licence; on macOS allow "
              "your terminal to control Excel (System Settings > Privacy & Security > Automation)")
@@ -25,7 +25,7 @@ START_FIX = ("install Microsoft Excel, start it once and accept its licence; on 
 
 def smoke_test(machine: Machine) -> list[Check]:
     """The Excel checks, each one line; Excel is always quit at the end."""
-    from ..doctor import FIX, OK, Check
+    from ..machine import FIX, OK, Check
 
     try:
         import xlwings as xw
@@ -83,7 +83,7 @@ def _analyze_button(book: Any) -> Check:
 
     import winloss_xl
 
-    from ..doctor import FIX, OK, Check
+    from ..machine import FIX, OK, Check
     from ..report.model import GENERATED_SHEETS
 
     name = "Analyze button (main())"
@@ -122,7 +122,7 @@ def _win_rates(book: Any) -> tuple[float | None, float]:
 
 
 def _dynamic_arrays(book: Any) -> Check:
-    from ..doctor import FIX, OK, Check
+    from ..machine import FIX, OK, Check
 
     name = "Formulas spill (dynamic arrays)"
     sheet = book.sheets.add("winloss-xl check")
@@ -136,7 +136,7 @@ def _dynamic_arrays(book: Any) -> Check:
 
 
 def _formula(app: Any, book: Any, machine: Machine) -> Check:
-    from ..doctor import FIX, NA, OK, Check, addin_folder
+    from ..machine import FIX, NA, OK, Check, addin_folder
     from .udfs import WINRATE
     from .xlam import ADDIN_FILENAME
 

@@ -48,15 +48,17 @@ def test_every_command_is_in_the_synopsis():
 def _missing(synopsis: str) -> list[str]:
     """Options of the parser that the synopsis lines of their command do not name."""
     missing = []
-    for command, parser in _commands().items():
+    commands = _commands()
+    general = {o for a in commands[""]._actions for o in a.option_strings}
+    for command, parser in commands.items():
         lines = _lines_of(command, synopsis)
         for action in parser._actions:
             if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
                 continue
             if not action.option_strings:
                 continue  # a positional: its metavar is shown, checked by the commands test
-            if command and action.dest == "quiet":
-                continue  # -q after any command: stated once, on the general line
+            if command and set(action.option_strings) <= general:
+                continue  # -q, --log-format after any command: stated once, on the general line
             named = (re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", lines)
                      for o in action.option_strings)
             if not any(named):

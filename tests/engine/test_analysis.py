@@ -9,10 +9,11 @@ import pytest
 from winloss_xl import privacy, stats
 from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
-from winloss_xl.engine import analyze, filter_deals, split_deals
+from winloss_xl.engine import analyze
 from winloss_xl.engine.analysis import CONTRACT_TABLES
 from winloss_xl.engine.synthetic import make_deals
 from winloss_xl.errors import InputError
+from winloss_xl.session import WinLoss
 
 CONTRACT_COLUMNS = {
     "tblSummary": ["Metric", "Value"],
@@ -301,9 +302,9 @@ def test_amount_recording_won_value_only_is_not_a_dimension():
 
 def test_filter_by_label_name_or_extra_header(generated):
     ds, _ = generated
-    emea = filter_deals(ds, {"Region": "emea"})
+    emea = WinLoss.of(ds).where({"Region": "emea"}).dealset
     assert len(emea.deals) == int((ds.deals["region"] == "EMEA").sum()) > 0
-    both = filter_deals(ds, {"lead source": "Partner", "noise 1": "N1 01"})
+    both = WinLoss.of(ds).where({"lead source": "Partner", "noise 1": "N1 01"}).dealset
     mask = (ds.deals["lead_source"] == "Partner") & (ds.deals["Noise 1"] == "N1 01")
     assert len(both.deals) == int(mask.sum())
 
@@ -311,17 +312,17 @@ def test_filter_by_label_name_or_extra_header(generated):
 def test_filter_unknown_column_names_it_and_lists_available(generated):
     ds, _ = generated
     with pytest.raises(InputError) as err:
-        filter_deals(ds, {"Territory": "EMEA"})
-    assert "Territory" in str(err.value) and "Region" in str(err.value) and "Noise 1" in str(err.value)
+        WinLoss.of(ds).where({"Planet": "EMEA"})
+    assert "Planet" in str(err.value) and "Region" in str(err.value) and "Noise 1" in str(err.value)
 
 
 def test_split_by_region_sorted(generated):
     ds, _ = generated
-    parts = split_deals(ds, "Region")
+    parts = WinLoss.of(ds).split("Region")
     assert list(parts) == sorted(parts, key=str.casefold)
-    assert sum(len(p.deals) for p in parts.values()) == int(ds.deals["region"].notna().sum())
-    a = analyze(parts["EMEA"])
-    assert a.summary_value("Closed deals") == int((parts["EMEA"].deals["outcome"] != "open").sum())
+    assert sum(len(p.dealset.deals) for p in parts.values()) == int(ds.deals["region"].notna().sum())
+    emea = parts["EMEA"]
+    assert emea.analysis.summary_value("Closed deals") == int((emea.dealset.deals["outcome"] != "open").sum())
 
 
 # ------------------------------------------------------------------ Maven

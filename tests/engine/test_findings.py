@@ -9,10 +9,12 @@ import pytest
 from winloss_xl import stats
 from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
-from winloss_xl.engine import analyze, filter_deals
+from winloss_xl.engine import analyze
 from winloss_xl.engine.bands import band_labels, nice_number, quantile_edges
 from winloss_xl.engine.losses import categorize, split_reasons
 from winloss_xl.engine.synthetic import make_deals
+from winloss_xl.errors import InputError
+from winloss_xl.session import WinLoss
 
 
 def _interaction_deals(seed: int = 0, n: int = 6000) -> pd.DataFrame:
@@ -158,9 +160,11 @@ def test_filter_numeric_and_unknown_value():
     df = pd.DataFrame({"outcome": ["won", "lost", "won"], "amount": [100.0, 200.0, 100.0],
                        "region": ["EMEA", "emea ", "APAC"]})
     ds = DealSet.from_frame(df)
-    assert len(filter_deals(ds, {"Deal size": "100"}).deals) == 2
-    assert len(filter_deals(ds, {"region": "EMEA"}).deals) == 2
-    assert len(filter_deals(ds, {"region": "Mars"}).deals) == 0
+    session = WinLoss.of(ds)
+    assert len(session.where({"Deal size": "100"}).dealset.deals) == 2
+    assert len(session.where({"region": "EMEA"}).dealset.deals) == 2
+    with pytest.raises(InputError, match="no deal has Region = .Mars"):
+        session.where({"region": "Mars"})
 
 
 @pytest.mark.parametrize("lead", ["all", "excl_no_decision"])
@@ -190,7 +194,10 @@ def test_owner_expected_rate_falls_back_to_overall_without_mix_columns():
 def test_filter_by_date():
     df = pd.DataFrame({"outcome": ["won", "lost"],
                        "close_date": pd.to_datetime(["2025-03-31 10:00", "2025-04-01 00:00"])})
-    assert len(filter_deals(DealSet.from_frame(df), {"Close date": "2025-03-31"}).deals) == 1
+    session = WinLoss.of(DealSet.from_frame(df))
+    with pytest.raises(InputError, match="--period"):  # dates are selected by period
+        session.where({"Close date": "2025-03-31"})
+    assert len(session.in_period("2025-03-31..2025-03-31").dealset.deals) == 1
 
 
 def test_sweet_spot_revenue_band_and_test_further_items():

@@ -8,7 +8,7 @@ writer, the Excel writer and the formulas all read these same tables.
 
 from __future__ import annotations
 
-from .analysis import Analysis, analyze, filter_deals, split_deals
+from .analysis import Analysis, analyze
 from .findings import Finding
 
-__all__ = ["Analysis", "Finding", "analyze", "filter_deals", "split_deals"]
+__all__ = ["Analysis", "Finding", "analyze"]

@@ -22,13 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import stats
 from ..config import Config
 from ..dealset import DealSet
-from ..errors import InputError
 from . import findings as found
 from . import losses, patterns, qualification, recommend, summary, trend
 from .findings import Finding
@@ -345,80 +343,3 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
             lines.append(s)
     for i, s in enumerate(lines[:3], start=1):
         sentences[f"headline_{i}"] = s
-
-
-def _column_lookup(dealset: DealSet, name: str) -> str:
-    """The deals column a user means by ``name``: canonical field, readable label or extra header."""
-    from ..fields import DEAL_COLUMNS, field_label, normalize_header
-
-    wanted = normalize_header(name)
-    candidates: list[tuple[str, str]] = []
-    for col in DEAL_COLUMNS:
-        if col in ("loss_reasons",):
-            continue
-        candidates.append((col, col))
-        candidates.append((field_label(col), col))
-    for col in dealset.extra_dimensions:
-        candidates.append((col, col))
-    for label, col in candidates:
-        if normalize_header(label) == wanted:
-            return col
-    available = sorted({field_label(c) for c in DEAL_COLUMNS
-                        if c not in ("loss_reasons", "account_key", "deal_id")
-                        and dealset.deals[c].notna().any()} | set(dealset.extra_dimensions),
-                       key=str.casefold)
-    raise InputError("no such column to filter or split by", column=str(name),
-                     expected="one of: " + ", ".join(available))
-
-
-def _value_key(value: object) -> str:
-    return str(value).strip().casefold()
-
-
-def filter_deals(dealset: DealSet, where: dict[str, str]) -> DealSet:
-    """Keep deals whose column equals the value for every COL=VALUE pair.
-
-    Columns are matched case-insensitively by canonical name, readable label
-    ("Lead source") or extra-dimension header; values are compared as trimmed,
-    case-insensitive text. An unknown column raises :class:`InputError` naming
-    it and listing the available ones.
-    """
-    deals = dealset.deals
-    keep = np.ones(len(deals), dtype=bool)
-    for name, value in where.items():
-        col = _column_lookup(dealset, name)
-        series = deals[col]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            try:
-                day = pd.Timestamp(str(value).strip()).normalize()
-            except ValueError:
-                raise InputError(f"'{value}' is not a date", column=str(name),
-                                 expected="a date such as 2025-03-31") from None
-            keep &= (series.dt.normalize() == day).to_numpy(dtype=bool)
-            continue
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            try:
-                number = float(str(value).replace(",", "").strip())
-            except ValueError:
-                raise InputError(f"'{value}' is not a number", column=str(name),
-                                 expected="a number such as 5000") from None
-            keep &= np.isclose(series.to_numpy(dtype="float64"), number, rtol=0, atol=1e-9)
-            continue
-        text = series.astype("object").map(lambda v: None if v is None or v != v else _value_key(v))
-        keep &= (text == _value_key(value)).to_numpy(dtype=bool)
-    return dealset.with_deals(deals[keep])
-
-
-def split_deals(dealset: DealSet, by: str) -> dict[str, DealSet]:
-    """One DealSet per recorded value of ``by`` (region, segment, ...), in sorted order.
-
-    Deals without a value are left out. Values are grouped after trimming;
-    keys are the trimmed values, sorted case-insensitively.
-    """
-    col = _column_lookup(dealset, by)
-    series = dealset.deals[col].astype("object")
-    text = series.map(lambda v: None if v is None or v != v or str(v).strip() == "" else str(v).strip())
-    out: dict[str, DealSet] = {}
-    for value in sorted(text.dropna().unique(), key=lambda s: (s.casefold(), s)):
-        out[value] = dealset.with_deals(dealset.deals[(text == value).to_numpy()])
-    return out

@@ -39,6 +39,7 @@ from ..fields import (
     field_label,
 )
 from ..quality import QualityLog
+from ..runlog import event
 from .extras import extra_dimensions
 from .joins import contacts_from_table, inline_contacts, join_accounts
 from .mapping import ColumnPlan, plan_columns
@@ -99,7 +100,9 @@ def build_dealset(source: Any, *, contacts: Any = None, accounts: Any = None,
     cont = _finish_contacts(frames, deals, quality)
     frame = canonical_frame(deals)
     log.info("loaded %d deals (%d open) and %d contacts from %d source rows",
-             len(frame), quality.count_of("Open deals excluded"), len(cont), len(raw.frame))
+             len(frame), quality.count_of("Open deals excluded"), len(cont), len(raw.frame),
+             extra=event("loaded", deals=len(frame), open=quality.count_of("Open deals excluded"),
+                         contacts=len(cont), source_rows=len(raw.frame)))
     return DealSet(frame, cont, quality, built.extras, Path(label).name if label else label,
                    built.extra_info, built.headers, built.score_scale, built.currency)
 

@@ -91,19 +91,19 @@ class Config:
     def from_toml(cls, path: str | Path) -> Config:
         """Read a TOML file (top-level keys and the ``[columns]``, ``[join]``,
         ``[competitor_aliases]`` and ``[titles]`` tables)."""
+        from .ingestion.guard import read_file_bytes
+
         p = Path(path)
+        # guarded like every input: a folder, a FIFO or a device is refused, not read forever
+        raw = read_file_bytes(p, str(p.resolve()), max_bytes=MAX_CONFIG_BYTES, what="config file")
         try:
-            data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise InputError("config file not found", file=str(p.resolve())) from None
+            data = tomllib.loads(raw.decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, ValueError) as exc:
             reason = "nested too deeply" if isinstance(exc, RecursionError) else _trim(exc)
             raise InputError(
                 f"config file is not valid TOML ({reason})", file=str(p),
                 expected="lines such as min_deals = 5 and a [columns] table",
             ) from None
-        except OSError as exc:
-            raise InputError(f"config file cannot be read ({exc.strerror})", file=str(p)) from None
         return cls.from_mapping(data, source=str(p))
 
     @classmethod
@@ -192,6 +192,9 @@ class Config:
         """The configured header of a join key (``accounts_key``, ...), else None."""
         return self.join.get(name)
 
+
+#: A settings file larger than this is not a settings file (1 MiB holds ~30,000 lines).
+MAX_CONFIG_BYTES = 1 << 20
 
 #: The largest false-discovery rate a user may set. The driver screen
 #: (engine/patterns.SCREEN_P) is safe below it: a candidate whose screening p exceeds the

@@ -163,7 +163,7 @@ def test_filter_numeric_and_unknown_value():
     session = WinLoss.of(ds)
     assert len(session.where({"Deal size": "100"}).dealset.deals) == 2
     assert len(session.where({"region": "EMEA"}).dealset.deals) == 2
-    with pytest.raises(InputError, match="no deal has Region = .Mars"):
+    with pytest.raises(InputError, match=r"no deal has Region = .Mars"):
         session.where({"region": "Mars"})
 
 

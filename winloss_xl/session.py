@@ -82,6 +82,8 @@ class WinLoss:
         self._source = (deals, contacts, accounts, sheet, name)
         self._given: DealSet | None = None
         self.title_parts: tuple[str, ...] = ()
+        #: the deals before a period selection, which a comparison's baseline comes from
+        self._whole: WinLoss | None = None
 
     @classmethod
     def of(cls, dealset: DealSet, config: Any = None, title_parts: tuple[str, ...] = ()) -> WinLoss:
@@ -91,6 +93,7 @@ class WinLoss:
         out._source = None
         out._given = dealset
         out.title_parts = title_parts
+        out._whole = None
         return out
 
     # ------------------------------------------------------------------ the pipeline
@@ -294,6 +297,78 @@ class WinLoss:
             out[value] = WinLoss.of(part, self.config, (*self.title_parts, f"{col.label}: {value}"))
         return out
 
+    # ------------------------------------------------------------------ two periods
+    @cached_property
+    def comparison(self) -> Any:
+        """The Changes sheet: the default periods (this selection's period, else the latest
+        complete quarter, against the quarter before)."""
+        return self.compare()
+
+    def compare(self, baseline: Any = None, current: Any = None, *,
+                recommendations: Iterable[str] | None = None, source: str = "") -> Any:
+        """Compare two close-date periods of these deals (engine.changes) and follow up the
+        baseline's recommendations (engine.followup).
+
+        ``current`` defaults to the period these deals were selected by (``in_period``), else
+        the latest complete quarter of the close dates (fiscal-year aware); ``baseline`` to
+        the quarter before ``current``. Periods are :class:`~winloss_xl.periods.Period` or text
+        (``2025Q4``, ``FY2026Q1``, ...). ``recommendations`` (texts, e.g. an earlier report's
+        tblRecommendations) default to the ones this engine makes from the baseline's deals.
+        """
+        from .engine.changes import Changes, Comparison, compare_periods
+        from .engine.followup import follow_up
+
+        whole = self._whole or self
+        prep = whole.prepared
+        cur, base, why = whole._comparison_periods(baseline, current or getattr(self, "period", None))
+        if why:
+            labels = (base.label if base else "the baseline", cur.label if cur else "the current period")
+            ch = Changes(*labels, note=why, fdr=self.config.fdr)
+            return Comparison(ch, _empty_follow_up(), why, source)
+        assert cur is not None and base is not None
+        dates = prep.closed["close_date"]
+        in_base, in_cur = base.contains(dates), cur.contains(dates)
+        ch = compare_periods(prep, in_base, in_cur, labels=(base.label, cur.label))
+        if not ch.comparable:
+            return Comparison(ch, _empty_follow_up(), ch.note, source)
+        if recommendations is None:
+            recommendations = whole.in_period_deals(base).analysis.tables["tblRecommendations"][
+                "Recommendation"].tolist()
+            source = source or f"computed from the {base.label} deals"
+        table, note = follow_up(prep, in_base, in_cur, list(recommendations))
+        return Comparison(ch, table, note, source)
+
+    def _comparison_periods(self, baseline: Any, current: Any) -> tuple[Any, Any, str]:
+        """(current, baseline, why not) for a comparison of these deals."""
+        from .periods import Period, last_complete_quarter, parse_period, quarter_before
+
+        fy = self.config.fiscal_year_start_month
+
+        def period(p: Any) -> Any:
+            return p if p is None or isinstance(p, Period) else parse_period(p, fy)
+
+        cur, base = period(current), period(baseline)
+        if cur is None:
+            dates = pd.to_datetime(self.prepared.closed["close_date"], errors="coerce")
+            if dates.isna().all():
+                return None, base, ("No close dates were recorded, so there are no periods to "
+                                    "compare.")
+            cur = last_complete_quarter(dates.max().date(), fy)
+        if base is None:
+            base = quarter_before(cur, fy)
+        if base.end >= cur.start and cur.end >= base.start:
+            raise InputError(f"the baseline {base.describe()} overlaps the current period "
+                             f"{cur.describe()}", expected="a baseline that ends before the current "
+                             "period starts, e.g. --baseline 2025Q3 with --period 2025Q4")
+        return cur, base, ""
+
+    def in_period_deals(self, period: Any) -> WinLoss:
+        """These deals narrowed to one close-date period, without a Data Quality record (the
+        baseline of a comparison; ``in_period`` is the user-facing selection)."""
+        deals = self.dealset.deals
+        return WinLoss.of(self.dealset.with_deals(deals[period.contains(deals["close_date"])]),
+                          self.config, self.title_parts)
+
     # ------------------------------------------------------------------ outputs
     def title(self, base: str = "Win/Loss report") -> str:
         """The report title, naming the filters that made these deals."""
@@ -356,3 +431,9 @@ def _shown_value(value: Any) -> str | None:
         return str(int(value))
     text = str(value).strip()
     return text or None
+
+
+def _empty_follow_up() -> pd.DataFrame:
+    from .engine.followup import FOLLOWUP_COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in FOLLOWUP_COLUMNS})

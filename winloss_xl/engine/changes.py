@@ -288,3 +288,107 @@ def _loss_table(prep: Prepared, base: np.ndarray, cur: np.ndarray) -> pd.DataFra
     table = table.sort_values(["Current lost deals", "_order"], ascending=[False, True],
                               kind="mergesort")
     return table.drop(columns="_order").reset_index(drop=True)
+
+
+#: Contract table names of the Changes sheet, in sheet order.
+CHANGE_TABLES = ("tblChanges", "tblChangeDrivers", "tblChangeLossReasons", "tblFollowUp")
+#: A mix term is named in the summary only from this many points.
+MIN_MIX_POINTS = 0.5
+
+
+def change_sentence(ch: Changes) -> str:
+    """The Summary's sentence: the change and its largest contributions when significant,
+    else "no clear change since <baseline>", else why nothing can be compared."""
+    if not ch.comparable:
+        return ch.note
+    rates = (f"{ch.base_rate:.0%} over {ch.base_n:,} closed deals in {ch.baseline}, "
+             f"{ch.cur_rate:.0%} over {ch.cur_n:,} in {ch.current}")
+    if not ch.significant:
+        return f"No clear change since {ch.baseline}: {rates} (exact test p = {ch.p:.2g})."
+    way = "fell" if ch.change < 0 else "rose"
+    parts = [p for p in (_rate_part(ch), _mix_part(ch)) if p]
+    because = (": " + ", ".join(parts)) if parts else ""
+    return (f"The win rate {way} {abs(ch.change):.1f} points since {ch.baseline} "
+            f"({rates}; p = {ch.p:.2g}){because}.")
+
+
+def _attributes(ch: Changes) -> pd.DataFrame:
+    seg = ch.segments
+    return seg[(seg["Role"] == ATTRIBUTE) & (seg["Segment"] != NOT_RECORDED)]
+
+
+def _rate_part(ch: Changes) -> str:
+    """The significant segment change that moved the overall rate most, the same way."""
+    seg = _attributes(ch)
+    want = DECLINED if ch.change < 0 else IMPROVED
+    seg = seg[seg["Verdict"] == want]
+    if seg.empty:
+        return ""
+    row = seg.loc[seg["Rate effect (pts)"].abs().idxmax()]
+    return (f"{abs(row['Rate effect (pts)']):.1f} from {row['Dimension']} = {row['Segment']} "
+            f"converting {'worse' if ch.change < 0 else 'better'} "
+            f"({row['Baseline win rate']:.0%} to {row['Current win rate']:.0%})")
+
+
+def _mix_part(ch: Changes) -> str:
+    """The largest shift of deals between segments that moved the overall rate the same way."""
+    seg = _attributes(ch)
+    seg = seg[np.sign(seg["Mix effect (pts)"]) == np.sign(ch.change)]
+    if seg.empty:
+        return ""
+    row = seg.loc[seg["Mix effect (pts)"].abs().idxmax()]
+    if abs(row["Mix effect (pts)"]) < MIN_MIX_POINTS:
+        return ""
+    more = row["Current deals"] / ch.cur_n > row["Baseline deals"] / ch.base_n
+    wins_less = (row["Baseline win rate"] + row["Current win rate"]) / 2 < (ch.base_rate + ch.cur_rate) / 2
+    toward = "toward" if more else "away from"
+    return (f"{abs(row['Mix effect (pts)']):.1f} from a shift {toward} {row['Dimension']} = "
+            f"{row['Segment']} deals, which win {'less' if wins_less else 'more'}")
+
+
+def change_notes(ch: Changes) -> dict[str, str]:
+    """How to read each Changes table, or why it is empty."""
+    if not ch.comparable:
+        return {name: ch.note for name in CHANGE_TABLES[:3]}
+    return {
+        "tblChanges": (f"Every segment, {ch.baseline} (baseline) against {ch.current} (current): "
+                       "the change is in points of win rate with a 95% interval (Newcombe); each "
+                       "segment's two rates are compared with Fisher's exact test, and q-values are "
+                       "Benjamini-Hochberg corrected over all attribute segments (process measures "
+                       "are a family of their own). Rate and mix effects are the segment's share of "
+                       "the overall change (see the next table)."),
+        "tblChangeDrivers": ("The overall change split, for each dimension, into a rate effect "
+                             "(segments converting better or worse, weighted by their average "
+                             "share of deals) and a mix effect (more or fewer deals in segments "
+                             "that convert well); midpoint weights, so rate + mix = total exactly. "
+                             "Process measures are left out: they partly follow from the outcome."),
+        "tblChangeLossReasons": ("Each loss category's share of lost deals in both periods (a deal "
+                                 "giving several reasons counts in each); the shares are compared "
+                                 "with Fisher's exact test, q-values BH-corrected over the "
+                                 "categories."),
+    }
+
+
+@dataclass
+class Comparison:
+    """Everything the Changes sheet shows: the period comparison and the follow-up."""
+
+    changes: Changes
+    follow_up: pd.DataFrame
+    follow_up_note: str
+    #: where the followed recommendations came from ("the baseline's deals", a report file)
+    source: str = ""
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The four contract tables, by name."""
+        ch = self.changes
+        return {"tblChanges": ch.segments, "tblChangeDrivers": ch.drivers,
+                "tblChangeLossReasons": ch.loss_reasons, "tblFollowUp": self.follow_up}
+
+    def notes(self) -> dict[str, str]:
+        """How to read each table, or why it is empty."""
+        return {**change_notes(self.changes), "tblFollowUp": self.follow_up_note}
+
+    def sentence(self) -> str:
+        """The Summary's one sentence on the change."""
+        return change_sentence(self.changes)

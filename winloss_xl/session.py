@@ -141,8 +141,19 @@ class WinLoss:
         return WinLoss.of(self.dealset, config, self.title_parts)
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table of the report (tblSummary, tblPatterns, ...)."""
+        """One table of the report (tblSummary, tblPatterns, ..., tblChanges)."""
+        from .engine.changes import CHANGE_TABLES
+
+        if name in CHANGE_TABLES:
+            return self.report_analysis.table(name)
         return self.analysis.table(name)
+
+    @cached_property
+    def report_analysis(self) -> Any:
+        """The analysis with the Changes sheet's comparison attached (what the report shows)."""
+        from .engine.changes import with_comparison
+
+        return with_comparison(self.analysis, self.comparison)
 
     def patterns(self, by: Any = None) -> pd.DataFrame:
         """tblPatterns, or its rows for one dimension (without the Dimension column)."""
@@ -378,7 +389,7 @@ class WinLoss:
         """The neutral description of the report sheets (report.layout)."""
         from .report.layout import build_report
 
-        return build_report(self.analysis, title=title or self.title())
+        return build_report(self.report_analysis, title=title or self.title())
 
     def save(self, path: str | Path, *, title: str | None = None, template: Any = None,
              inputs: Iterable[Any] = ()) -> Path:

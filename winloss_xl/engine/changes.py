@@ -30,7 +30,7 @@ import pandas as pd
 from .. import stats
 from ..fields import ATTRIBUTE, PROCESS
 from .clusters import Accounts, segment_clusters
-from .losses import CATEGORIES, reason_categories
+from .losses import CATEGORIES, UNSPECIFIED, reason_categories
 from .prepare import NOT_RECORDED, Dimension, Prepared
 
 IMPROVED, DECLINED, NO_CLEAR_CHANGE = "Improved", "Declined", "No clear change"
@@ -68,6 +68,8 @@ class Changes:
     loss_reasons: pd.DataFrame = field(default_factory=lambda: _empty(LOSS_CHANGE_COLUMNS))
     #: why there is nothing to compare (empty when there is)
     note: str = ""
+    #: why tblChangeLossReasons is empty although the periods compare
+    loss_note: str = ""
     fdr: float = 0.10
 
     @property
@@ -122,6 +124,10 @@ def compare_periods(prep: Prepared, baseline: np.ndarray, current: np.ndarray, *
         out.segments = _segment_table(prep, parts)
         out.drivers = _driver_table(parts, out.segments, out.change)
     out.loss_reasons = _loss_table(prep, base, cur)
+    if out.loss_reasons.empty or set(out.loss_reasons["Loss reason"]) <= {UNSPECIFIED}:
+        out.loss_reasons = _empty(LOSS_CHANGE_COLUMNS)
+        out.loss_note = ("No loss reasons were recorded on the lost deals of these periods, so "
+                         "there are no loss reasons to compare.")
     return out
 
 
@@ -362,10 +368,10 @@ def change_notes(ch: Changes) -> dict[str, str]:
                              "share of deals) and a mix effect (more or fewer deals in segments "
                              "that convert well); midpoint weights, so rate + mix = total exactly. "
                              "Process measures are left out: they partly follow from the outcome."),
-        "tblChangeLossReasons": ("Each loss category's share of lost deals in both periods (a deal "
-                                 "giving several reasons counts in each); the shares are compared "
-                                 "with Fisher's exact test, q-values BH-corrected over the "
-                                 "categories."),
+        "tblChangeLossReasons": ch.loss_note or (
+            "Each loss category's share of lost deals in both periods (a deal giving several "
+            "reasons counts in each); the shares are compared with Fisher's exact test, q-values "
+            "BH-corrected over the categories."),
     }
 
 
@@ -392,3 +398,19 @@ class Comparison:
     def sentence(self) -> str:
         """The Summary's one sentence on the change."""
         return change_sentence(self.changes)
+
+
+def with_comparison(analysis, comparison: Comparison):
+    """A copy of ``analysis`` that also holds the Changes sheet's tables, notes and sentences
+    ("change" for the Summary, "change_periods" for the sheet's subtitle)."""
+    from .analysis import Analysis
+
+    ch = comparison.changes
+    periods = f"{ch.current} (current) against {ch.baseline} (baseline)."
+    if comparison.source:
+        periods += f" Recommendations followed up: {comparison.source}."
+    return Analysis(tables={**analysis.tables, **comparison.tables()},
+                    notes={**analysis.notes, **comparison.notes()}, findings=analysis.findings,
+                    sentences={**analysis.sentences, "change": comparison.sentence(),
+                               "change_periods": periods},
+                    config=analysis.config)

@@ -81,10 +81,9 @@ def run_button(book: Any) -> str | None:
 def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> Any:
     """Read the input sheets of an open workbook, analyse, write the report; returns it."""
     from ..config import Config
-    from ..engine import analyze
     from ..ingest import load_deals
-    from ..report.layout import build_report
     from ..report.live import write_report_live
+    from ..session import WinLoss
 
     say = progress or (lambda _text: None)
     say("Win/Loss: reading the Deals sheet...")
@@ -115,9 +114,9 @@ def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> An
     dealset = load_deals(deals, contacts=extra["Contacts"], accounts=extra["Accounts"],
                          config=config, name="Deals sheet")
     say("Win/Loss: analysing...")
-    analysis = analyze(dealset, config)
+    session = WinLoss.of(dealset, config)
+    report = session.report()  # the analysis and the Changes sheet's comparison of two quarters
     say("Win/Loss: writing the report sheets...")
-    report = build_report(analysis)
     write_report_live(report, book)
     say("Win/Loss: done.")
     return report

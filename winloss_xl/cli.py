@@ -63,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("-o", "--output", metavar="FILE",
                          help="report file (default: <deals name>-winloss.xlsx)")
     analyze.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
-                         help="analyse only deals whose column equals the value (repeatable)")
+                         help="analyse only deals whose column (your header or a report label) "
+                              "equals the value (repeatable; dates: use --period)")
+    analyze.add_argument("--period", metavar="P",
+                         help="analyse only deals that closed in P: 2025Q4, 2025-10, 2025, FY2026Q1 "
+                              "(fiscal, from fiscal_year_start_month) or 2025-10-01..2025-12-31")
     analyze.add_argument("--split-by", metavar="COL",
                          help="one report per value of COL (files named <output>-<value>.xlsx)")
     analyze.add_argument("--json", action="store_true",

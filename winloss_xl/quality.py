@@ -61,6 +61,10 @@ class QualityLog:
         for src, fate, role, how in other.column_map:
             self.column_map.append((f"{prefix}{src}", fate, role, how))
 
+    def copy(self) -> QualityLog:
+        """An independent copy (a filtered WinLoss adds entries without touching its source)."""
+        return QualityLog(list(self.entries), list(self.column_map))
+
     def fates(self) -> dict[str, str]:
         """Source column -> what it became ("Deal size", "extra dimension ...", "left out: ...")."""
         return {s: f for s, f, _, _ in self.column_map}

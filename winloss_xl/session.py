@@ -17,7 +17,7 @@ two-column rows of a Config sheet. Everything is computed once, on first use.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,12 @@ from .fields import (
     FIELD_BY_NAME,
     IDENTIFIER,
     OUTCOME,
+    OUTCOME_OPEN,
     PERSONAL,
     field_label,
     normalize_header,
 )
+from .periods import Period, parse_period
 
 #: Deals columns that are never a filter, a split or a dimension a user can name.
 HIDDEN_COLUMNS = frozenset({"deal_id", "outcome", "no_decision", "loss_reasons", "account_key"})
@@ -82,17 +84,21 @@ class WinLoss:
         self._source = (deals, contacts, accounts, sheet, name)
         self._given: DealSet | None = None
         self.title_parts: tuple[str, ...] = ()
+        #: the close-date period these deals were selected by (:meth:`in_period`), if any
+        self.period: Period | None = None
         #: the deals before a period selection, which a comparison's baseline comes from
         self._whole: WinLoss | None = None
 
     @classmethod
-    def of(cls, dealset: DealSet, config: Any = None, title_parts: tuple[str, ...] = ()) -> WinLoss:
+    def of(cls, dealset: DealSet, config: Any = None, title_parts: tuple[str, ...] = (),
+           period: Period | None = None) -> WinLoss:
         """Wrap deals that are loaded already (a filter's result, generated deals)."""
         out = cls.__new__(cls)
         out.config = to_config(config)
         out._source = None
         out._given = dealset
         out.title_parts = title_parts
+        out.period = period
         out._whole = None
         return out
 
@@ -138,7 +144,9 @@ class WinLoss:
             out = WinLoss(*self._source[:3], config=config, sheet=self._source[3], name=self._source[4])
             out.title_parts = self.title_parts
             return out
-        return WinLoss.of(self.dealset, config, self.title_parts)
+        out = WinLoss.of(self.dealset, config, self.title_parts, self.period)
+        out._whole = None if self._whole is None else self._whole.with_config(config)
+        return out
 
     def table(self, name: str) -> pd.DataFrame:
         """One table of the report (tblSummary, tblPatterns, ..., tblChanges)."""
@@ -191,9 +199,9 @@ class WinLoss:
         keys = value_keys(self.prepared.closed[col.name])
         hit = keys == want
         if not hit.any():
-            shown = sorted({k for k in keys if k is not None}, key=str)[:LIST_VALUES]
-            raise InputError(f"no closed deal has {col.label} = '{value}'", column=col.label,
-                             expected="one of: " + ", ".join(shown))
+            raise InputError(f"no closed deal has {col.label} = '{self.safe_value(value, None)}'",
+                             column=col.label,
+                             expected="one of: " + self.value_list(self.prepared.closed[col.name]))
         return hit
 
     # ------------------------------------------------------------------ columns
@@ -278,10 +286,13 @@ class WinLoss:
         parts = []
         for name, value in filters.items():
             col = self.column(name)
-            keep &= self._matches(col, value)
-            parts.append(f"{col.label} = {value}")
-        return WinLoss.of(self.dealset.with_deals(deals[keep]), self.config,
-                          (*self.title_parts, *parts))
+            hit = self._matches(col, value)
+            keep &= hit
+            parts.append(f"{col.label} = {self.safe_value(value, int(hit.sum()))}")
+        out = WinLoss.of(self.dealset.with_deals(deals[keep]), self.config,
+                         (*self.title_parts, *parts), self.period)
+        out._whole = None if self._whole is None else self._whole.where(filters)
+        return out
 
     def _matches(self, col: Column, value: Any) -> np.ndarray:
         series = self.dealset.deals[col.name]
@@ -289,23 +300,64 @@ class WinLoss:
             raise InputError(f"'{col.label}' is a date: select dates with --period", column=col.label,
                              expected="a period such as 2025Q4, 2025-10 or 2025-10-01..2025-12-31")
         keys = value_keys(series)
-        want = value_key(value)
-        hit = keys == want
+        hit = keys == value_key(value)
         if not hit.any():
-            shown = sorted({k for k in keys if k is not None}, key=str)[:LIST_VALUES]
-            raise InputError(f"no deal has {col.label} = '{value}'", column=col.label,
-                             expected="one of: " + ", ".join(shown))
+            raise InputError(f"no deal has {col.label} = '{self.safe_value(value, None)}'",
+                             column=col.label, expected="one of: " + self.value_list(series))
         return hit
 
+    def in_period(self, period: Period | str) -> WinLoss:
+        """The deals that closed within ``period`` (a :class:`Period` or text such as "2025Q4",
+        "FY2026Q1" read with ``fiscal_year_start_month``; see :mod:`winloss_xl.periods`).
+
+        Data Quality says which period it was and counts the closed deals left out: those
+        that closed outside it and those with no close date. No closed deal in the period is
+        an InputError naming the close dates there are.
+        """
+        if not isinstance(period, Period):
+            period = parse_period(period, self.config.fiscal_year_start_month)
+        ds = self.dealset
+        dates = ds.deals["close_date"]
+        inside = period.contains(dates)
+        closed = (ds.deals["outcome"] != OUTCOME_OPEN).to_numpy()
+        undated = dates.isna().to_numpy()
+        if not (inside & closed).any():
+            known = dates[closed & ~undated]
+            span = (f"the close dates run from {known.min():%Y-%m-%d} to {known.max():%Y-%m-%d}"
+                    if len(known) else "no closed deal has a close date")
+            raise InputError(f"no closed deal closed in {period.describe()}", column="Close date",
+                             expected="a period within the data", advice=span[:1].upper() + span[1:])
+        quality = ds.quality.copy()
+        quality.add("Period", int((inside & closed).sum()),
+                    f"closed deals in {period.describe()}; the report covers these only")
+        quality.add("Closed deals outside the period", int((closed & ~inside & ~undated).sum()),
+                    f"closed before or after {period.label}; left out")
+        quality.add("Closed deals without a close date", int((closed & undated).sum()),
+                    f"left out: no close date to place in {period.label}")
+        quality.add("Open deals outside the period", int((~closed & ~inside).sum()),
+                    f"open deals whose expected close date is not in {period.label}")
+        part = replace(ds.with_deals(ds.deals[inside]), quality=quality)
+        out = WinLoss.of(part, self.config, (*self.title_parts, period.describe()), period)
+        out._whole = self._whole or self  # the Changes sheet's baseline lies outside the period
+        return out
+
     def split(self, by: Any) -> dict[str, WinLoss]:
-        """One WinLoss per recorded value of a column, in sorted order (blanks left out)."""
+        """One WinLoss per recorded value of a column, in sorted order (blanks left out).
+
+        Keys are the values; each part's title shows its value only when the privacy rule
+        allows it (:meth:`safe_value`), else ``part-NN`` in the same order."""
         col = self.column(by)
         deals = self.dealset.deals
         text = deals[col.name].map(_shown_value)
         out: dict[str, WinLoss] = {}
-        for value in sorted(text.dropna().unique(), key=lambda s: (s.casefold(), s)):
+        values = sorted(text.dropna().unique(), key=lambda s: (s.casefold(), s))
+        wholes = {} if self._whole is None else self._whole.split(by)
+        for index, value in enumerate(values, start=1):
             part = self.dealset.with_deals(deals[(text == value).to_numpy()])
-            out[value] = WinLoss.of(part, self.config, (*self.title_parts, f"{col.label}: {value}"))
+            label = self.safe_value(value, len(part.deals), index)
+            out[value] = WinLoss.of(part, self.config, (*self.title_parts, f"{col.label}: {label}"),
+                                    self.period)
+            out[value]._whole = wholes.get(value)
         return out
 
     # ------------------------------------------------------------------ two periods
@@ -331,7 +383,7 @@ class WinLoss:
 
         whole = self._whole or self
         prep = whole.prepared
-        cur, base, why = whole._comparison_periods(baseline, current or getattr(self, "period", None))
+        cur, base, why = whole._comparison_periods(baseline, current or self.period)
         if why:
             labels = (base.label if base else "the baseline", cur.label if cur else "the current period")
             ch = Changes(*labels, note=why, fdr=self.config.fdr)
@@ -379,6 +431,40 @@ class WinLoss:
         deals = self.dealset.deals
         return WinLoss.of(self.dealset.with_deals(deals[period.contains(deals["close_date"])]),
                           self.config, self.title_parts)
+
+    # ------------------------------------------------------------------ privacy
+    @cached_property
+    def _known_names(self) -> frozenset[str]:
+        """The deals' account keys, which no title, message, file name or log may carry."""
+        from .privacy import normalize_known
+
+        keys = self.dealset.deals.get("account_key")
+        return frozenset() if keys is None else normalize_known(keys.dropna().unique())
+
+    def safe_value(self, value: Any, deals: int | None, index: int | None = None) -> str:
+        """``value`` as a title, message or file name may show it: itself when shared by
+        ``deals`` deals (None: a value the user typed, not counted) and naming no one (the
+        privacy rule), else ``part-NN`` (with ``index``) or "(value not shown)"."""
+        from .privacy import MIN_SHARED_DEALS, may_show, safe_label
+
+        shared = MIN_SHARED_DEALS if deals is None else deals
+        if index is not None:
+            return safe_label(value, shared, index, self._known_names)
+        return str(value) if may_show(value, shared, self._known_names) else "(value not shown)"
+
+    def value_list(self, series: pd.Series) -> str:
+        """The values of a column a message may list: those the privacy rule lets through."""
+        from .privacy import may_show
+
+        counts = series.map(_shown_value).value_counts()
+        shown = sorted((str(v) for v, n in counts.items() if may_show(v, int(n), self._known_names)),
+                       key=lambda s: (s.casefold(), s))
+        text = ", ".join(shown[:LIST_VALUES]) or "(no value that may be shown)"
+        if len(shown) > LIST_VALUES:
+            text += f" and {len(shown) - LIST_VALUES} more"
+        if len(counts) > len(shown):
+            text += f" ({len(counts) - len(shown)} not shown: rare or personal)"
+        return text
 
     # ------------------------------------------------------------------ outputs
     def title(self, base: str = "Win/Loss report") -> str:

@@ -639,7 +639,7 @@ def split_collides(d: Path) -> Made2:
     """One part's file name is the accounts input: exit 3 and no part written at all
     (a partial set of reports was left before)."""
     rows = base_rows(60)
-    rows = [rows[0] + ["Account Name"]] + [r + [f"Acct {i % 7}"] for i, r in enumerate(rows[1:])]
+    rows = [rows[0] + ["Account Name"]] + [[*r, f"Acct {i % 7}"] for i, r in enumerate(rows[1:])]
     p = B.write_csv(d / "deals.csv", rows)
     accounts = B.write_xlsx(d / "report-Retail.xlsx", [["Account Name", "Employees"], ["Acct 1", 40]],
                             sheet="Accounts")

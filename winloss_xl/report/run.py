@@ -67,11 +67,27 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+#: A --where that compares rather than equals: "Close date>=2025-10-01", "Amount<5000", "a!=b".
+_COMPARISON = re.compile(r"(?:>=|<=|!=|<>|=>|=<|[<>])")
+
+
 def parse_where(items: list[str]) -> dict[str, str]:
-    """``["Region=EMEA", "Type=New"]`` -> ``{"Region": "EMEA", "Type": "New"}``."""
+    """``["Region=EMEA", "Type=New"]`` -> ``{"Region": "EMEA", "Type": "New"}``.
+
+    Only equality: a comparison (``>=``, ``<``, ``!=`` ...) is refused with a pointer to
+    ``--period``, rather than read as a column named "Close date>" (``==`` reads as ``=``).
+    """
     where: dict[str, str] = {}
     for item in items or []:
         col, sep, value = str(item).partition("=")
+        value = value[1:] if value.startswith("=") else value
+        op = _COMPARISON.search(col + sep + value[:1]) if sep else _COMPARISON.search(str(item))
+        if op:
+            raise InputError(f"--where '{item}' compares ({op.group(0)}), but --where only selects "
+                             "deals whose column equals a value", file="command line",
+                             expected="COL=VALUE, e.g. --where Region=EMEA",
+                             advice="To select deals by close date use --period, e.g. --period "
+                                    "2025Q4, --period 2025-10 or --period 2025-10-01..2025-12-31")
         if not sep or not col.strip():
             raise InputError(f"--where '{item}' is not COL=VALUE", file="command line",
                              expected='e.g. --where Region=EMEA or --where "Lead source=Web"')
@@ -127,57 +143,36 @@ def _log_numbers(nums: dict[str, Any]) -> None:
              f"{rate:.1%}" if isinstance(rate, float) else "n/a")
 
 
-def produce(dealset: Any, config: Config, output: Path, *, title: str, template: str | None,
-            inputs: list[str], progress: Progress, segment: str | None = None,
+def produce(wl: Any, output: Path, *, template: str | None, inputs: list[str],
+            progress: Progress, title: str | None = None, segment: str | None = None,
             batch: Any = None) -> dict[str, Any]:
-    """Analyse one DealSet and write its report (or stage it in ``batch``); returns the JSON entry."""
-    from ..engine import analyze
-    from .layout import build_report
+    """Analyse one WinLoss and write its report (or stage it in ``batch``); returns the JSON entry."""
     from .xlsx import report_bytes, write_report
 
-    progress.stage(f"Analysing {len(dealset.deals):,} deals" + (" (one segment)" if segment else ""))
-    analysis = analyze(dealset, config)
-    report = build_report(analysis, title=title)
+    progress.stage(f"Analysing {len(wl.dealset.deals):,} deals" + (" (one segment)" if segment else ""))
+    report = wl.report(title)
     progress.stage(f"Writing {output.name}")
     if batch is not None:
         batch.stage(output, report_bytes(report, output, template=template, inputs=inputs))
     else:
         write_report(report, output, template=template, inputs=inputs)
-    entry = _report_summary(analysis, output, segment)
+    entry = _report_summary(wl.analysis, output, segment)
     if not progress.quiet:
         _log_numbers(entry)
     return entry
 
 
-def _known_names(dealset: Any) -> frozenset[str]:
-    """The deals' account keys, which no title, file name or log line may carry."""
-    from ..privacy import normalize_known
+def split_targets(output: Path, whole: Any, parts: dict[str, Any]) -> list[tuple[Path, str, Any]]:
+    """(file, label, part) per ``--split-by`` part of ``whole`` (WinLoss.split): ``<output>-<label>.xlsx``.
 
-    deals = dealset.deals
-    return normalize_known(deals["account_key"].dropna().unique()) if "account_key" in deals else (
-        frozenset())
-
-
-def _shown(value: object, deals: Any) -> str:
-    """A filter value as titles and logs may show it (privacy rule), else a stand-in."""
-    from ..privacy import may_show
-
-    return str(value) if may_show(value, len(deals.deals), _known_names(deals)) else (
-        "(value not shown)")
-
-
-def split_targets(output: Path, parts: dict[str, Any]) -> list[tuple[Path, str, Any]]:
-    """(file, label, deals) per ``--split-by`` part: ``<output>-<label>.xlsx``, names unique.
-
-    The label is the value itself when the privacy rule allows it (shared by at
-    least 3 deals, naming no one and no account), else ``part-NN``: file names,
-    titles and log lines never carry a name or an email.
+    The label is the one the part's title carries (``whole.safe_value``): the value itself
+    when the privacy rule allows it (shared by at least 3 deals, naming no one and no
+    account), else ``part-NN``; file names, titles and log lines never carry a name or an
+    email. Names are made unique.
     """
-    from ..privacy import safe_label
-
     out, stems = [], set()
     for index, (value, part) in enumerate(parts.items(), start=1):
-        label = safe_label(value, len(part.deals), index, _known_names(part))
+        label = whole.safe_value(value, len(part.dealset.deals), index)
         stem = f"{output.stem}-{safe_file_part(label)}"
         base, n = stem, 1
         while stem.lower() in stems:
@@ -186,6 +181,20 @@ def split_targets(output: Path, parts: dict[str, Any]) -> list[tuple[Path, str, 
         stems.add(stem.lower())
         out.append((output.with_name(stem + (output.suffix or ".xlsx")), label, part))
     return out
+
+
+def check_report_path(output: Path, inputs: list[str]) -> None:
+    """Refuse a report path before any work: an input, not .xlsx, or in a missing folder."""
+    from .output import check_output
+
+    check_output(output, inputs)
+    if output.suffix.lower() != ".xlsx":
+        raise InputError("the report must be an .xlsx file", file=str(output),
+                         expected="an output name ending in .xlsx")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("the output folder does not exist", file=str(folder.absolute()),
+                         expected="an existing folder", advice="Create it, or choose another -o")
 
 
 def _template_notes(template: str | None) -> list[tuple[str, int, str]]:
@@ -206,81 +215,103 @@ def _print_json(payload: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- commands
 
 def run_analyze(args: argparse.Namespace) -> int:
-    """``winloss-xl analyze DEALS ...``."""
-    from ..engine import filter_deals, split_deals
-    from ..ingest import load_deals
+    """``winloss-xl analyze DEALS ...``: one WinLoss, filtered by --period and --where, maybe split."""
+    from ..periods import parse_period
+    from ..session import WinLoss
 
     deals = Path(args.deals)
     output = Path(args.output) if args.output else Path(f"{deals.stem}-winloss.xlsx")
     inputs = [str(p) for p in (args.deals, args.contacts, args.accounts, args.config,
                                args.template) if p]
-    from .output import check_output
-
-    check_output(output, inputs)  # before the (long) analysis, not after it
-    if output.suffix.lower() != ".xlsx":
-        raise InputError("the report must be an .xlsx file", file=str(output),
-                         expected="an output name ending in .xlsx")
-    if not (output.parent if str(output.parent) else Path(".")).is_dir():
-        raise InputError("the output folder does not exist", file=str(output),
-                         expected="an existing folder")
+    check_report_path(output, inputs)  # before the (long) analysis, not after it
     progress = Progress(args.quiet, total=3)
     config = _config(args)
     where = parse_where(args.where)
+    period = None
+    if getattr(args, "period", None):
+        period = _period_arg(args.period, config.fiscal_year_start_month, parse_period)
     progress.stage(f"Reading {deals.name}")
     template_notes = _template_notes(args.template)  # a bad template stops before the analysis
-    dealset = load_deals(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
-                         sheet=getattr(args, "sheet", None))
+    wl = WinLoss(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
+                 sheet=getattr(args, "sheet", None))
     for check, count, detail in template_notes:
-        dealset.quality.add(check, count, detail)
-    title = "Win/Loss report"
-    if where:
-        dealset = filter_deals(dealset, where)
-        title += ": " + ", ".join(f"{k} = {_shown(v, dealset)}" for k, v in where.items())
+        wl.dealset.quality.add(check, count, detail)
+    if period is not None:
+        wl = wl.in_period(period)
         if not progress.quiet:
-            log.info("%d deals match the --where filter", len(dealset.deals))
-        if dealset.deals.empty:
-            raise InputError("no deal matches " + " and ".join(f"{k} = {v}" for k, v in where.items()),
-                             file=str(deals), column=next(iter(where)),
-                             expected="a value that occurs in the column")
-    reports: list[dict[str, Any]] = []
-    if args.split_by:
-        parts = split_deals(dealset, args.split_by)
-        if not parts:
-            raise InputError("--split-by found no values to split on", file=str(deals),
-                             column=args.split_by, expected="a column with at least one value")
-        targets = split_targets(output, parts)
-        for target, _label, _part in targets:  # every name checked before any work
-            check_output(target, inputs)
-        progress.total = 1 + 2 * len(parts)
-        with OutputBatch() as batch:
-            for target, label, part in targets:
-                reports.append(produce(part, config, target, title=f"{title} ({args.split_by}: "
-                                       f"{label})", template=args.template, inputs=inputs,
-                                       progress=progress, segment=label, batch=batch))
-            batch.commit()  # all parts, or none
-    else:
-        reports.append(produce(dealset, config, output, title=title, template=args.template,
-                               inputs=inputs, progress=progress))
+            log.info("%d deals closed in %s", len(wl.dealset.deals), period.label)
+    if where:
+        try:
+            wl = wl.where(where)
+        except InputError as exc:
+            raise exc.with_file(str(deals)) from None
+        if not progress.quiet:
+            log.info("%d deals match the --where filter", len(wl.dealset.deals))
+        if wl.dealset.deals.empty:
+            raise InputError("no deal matches every --where filter together", file=str(deals),
+                             expected="filters that some deals meet all at once")
+    reports = _write_reports(wl, args, output, inputs, progress)
     progress.done(f"Wrote {len(reports)} report(s)")
     if getattr(args, "json", False):
-        payload: dict[str, Any] = {"outputs": [r["output"] for r in reports]}
-        if len(reports) == 1 and not args.split_by:
-            payload.update({k: v for k, v in reports[0].items() if k != "segment"})
-        else:
-            payload["split_by"] = args.split_by
-        payload["reports"] = reports
-        _print_json(payload)
+        _print_json(_json_payload(reports, args.split_by, period))
     return 0
+
+
+def _period_arg(text: str, start_month: int, parse: Any) -> Any:
+    try:
+        return parse(text, start_month)
+    except InputError as exc:
+        raise exc.with_file("--period") from None
+
+
+def _write_reports(wl: Any, args: argparse.Namespace, output: Path, inputs: list[str],
+                   progress: Progress) -> list[dict[str, Any]]:
+    """One report, or one per --split-by value (all written, or none)."""
+    if not args.split_by:
+        return [produce(wl, output, template=args.template, inputs=inputs, progress=progress)]
+    parts = wl.split(args.split_by)
+    if not parts:
+        raise InputError("--split-by found no values to split on", file=str(args.deals),
+                         column=args.split_by, expected="a column with at least one value")
+    targets = split_targets(output, wl, parts)
+    from .output import check_output
+
+    for target, _label, _part in targets:  # every name checked before any work
+        check_output(target, inputs)
+    progress.total = 1 + 2 * len(parts)
+    reports = []
+    with OutputBatch() as batch:
+        for target, label, part in targets:
+            reports.append(produce(part, target, template=args.template, inputs=inputs,
+                                   progress=progress, segment=label, batch=batch))
+        batch.commit()  # all parts, or none
+    return reports
+
+
+def _json_payload(reports: list[dict[str, Any]], split_by: str | None, period: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"outputs": [r["output"] for r in reports]}
+    if period is not None:
+        payload["period"] = {"label": period.label, "start": period.start.isoformat(),
+                             "end": period.end.isoformat()}
+    if len(reports) == 1 and not split_by:
+        payload.update({k: v for k, v in reports[0].items() if k != "segment"})
+    else:
+        payload["split_by"] = split_by
+    payload["reports"] = reports
+    return payload
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """``winloss-xl demo [-o FILE]``: the report of the bundled sample deals."""
+    from ..session import WinLoss
+
+    output = Path(args.output)
+    check_report_path(output, [])  # before the analysis
     progress = Progress(args.quiet)
     progress.stage("Loading the bundled sample deals")
-    dealset = _demo_dealset()
-    output = Path(args.output)
-    produce(dealset, Config(), output, title="Win/Loss report (sample data)", template=None,
-            inputs=[], progress=progress)
+    wl = WinLoss.of(_demo_dealset(), Config())
+    produce(wl, output, title="Win/Loss report (sample data)", template=None, inputs=[],
+            progress=progress)
     progress.done(f"Wrote {output}")
     return 0
 

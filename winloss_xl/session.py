@@ -395,8 +395,7 @@ class WinLoss:
         if not ch.comparable:
             return Comparison(ch, _empty_follow_up(), ch.note, source)
         if recommendations is None:
-            recommendations = whole.in_period_deals(base).analysis.tables["tblRecommendations"][
-                "Recommendation"].tolist()
+            recommendations = whole._baseline_recommendations(in_base)
             source = source or f"computed from the {base.label} deals"
         table, note = follow_up(prep, in_base, in_cur, list(recommendations))
         return Comparison(ch, table, note, source)
@@ -425,12 +424,17 @@ class WinLoss:
                              "period starts, e.g. --baseline 2025Q3 with --period 2025Q4")
         return cur, base, ""
 
-    def in_period_deals(self, period: Any) -> WinLoss:
-        """These deals narrowed to one close-date period, without a Data Quality record (the
-        baseline of a comparison; ``in_period`` is the user-facing selection)."""
-        deals = self.dealset.deals
-        return WinLoss.of(self.dealset.with_deals(deals[period.contains(deals["close_date"])]),
-                          self.config, self.title_parts)
+    def _baseline_recommendations(self, in_base: np.ndarray) -> list[str]:
+        """The recommendations the engine makes from the baseline's closed deals (``in_base``,
+        a mask over the closed deals), on the segments and bands of the comparison."""
+        from .engine import analyze
+        from .engine.prepare import restrict
+
+        prep = self.prepared
+        rows = prep.closed.rows[in_base]
+        part = self.dealset.with_deals(self.dealset.deals.iloc[rows])
+        analysis = analyze(part, self.config, prepared=restrict(prep, in_base))
+        return analysis.tables["tblRecommendations"]["Recommendation"].tolist()
 
     # ------------------------------------------------------------------ privacy
     @cached_property

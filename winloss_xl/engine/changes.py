@@ -118,8 +118,8 @@ def compare_periods(prep: Prepared, baseline: np.ndarray, current: np.ndarray, *
     period = cur[sel].astype("int64")  # 0 baseline, 1 current
     won = prep.won[sel]
     accounts = _accounts_of(prep, sel, won)
-    parts = [_dimension_counts(d, d.codes_with_missing()[sel], period, won, accounts)
-             for d in prep.dims]
+    rows = np.flatnonzero(sel)  # positions, found once (a mask would search them per dimension)
+    parts = [_dimension_counts(d, _codes_in(d, rows), period, won, accounts) for d in prep.dims]
     if parts:
         out.segments = _segment_table(prep, parts)
         out.drivers = _driver_table(parts, out.segments, out.change)
@@ -153,6 +153,12 @@ def _accounts_of(prep: Prepared, sel: np.ndarray, won: np.ndarray) -> Accounts |
         return None
     _, codes = np.unique(prep.accounts.codes[sel], return_inverse=True)
     return Accounts.from_codes(codes.astype("int64"), won)
+
+
+def _codes_in(dim: Dimension, rows: np.ndarray) -> np.ndarray:
+    """The dimension's codes of the deals at ``rows``, "not recorded" as the extra level ``size``."""
+    codes = dim.codes.take(rows)
+    return np.where(codes < 0, dim.size, codes).astype("int64")
 
 
 def _dimension_counts(dim: Dimension, codes: np.ndarray, period: np.ndarray, won: np.ndarray,

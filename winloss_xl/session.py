@@ -431,8 +431,11 @@ class WinLoss:
         from .engine.prepare import restrict
 
         prep = self.prepared
-        rows = prep.closed.rows[in_base]
-        part = self.dealset.with_deals(self.dealset.deals.iloc[rows])
+        part = self.dealset
+        if part.contacts is not None and len(part.contacts):
+            # personas join contacts to the deals: give them the baseline's deals only (without
+            # contacts the deals frame is not read beyond the prepared deals, so no copy is made)
+            part = part.with_deals(part.deals.iloc[prep.closed.rows[in_base]])
         analysis = analyze(part, self.config, prepared=restrict(prep, in_base))
         return analysis.tables["tblRecommendations"]["Recommendation"].tolist()
 

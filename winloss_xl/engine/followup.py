@@ -112,8 +112,10 @@ def follow_up(prep: Prepared, baseline: np.ndarray, current: np.ndarray,
     if not recommendations:
         return _empty(), "The baseline period gave no recommendation to follow up."
     if not advice:
-        return _empty(), (f"None of the baseline's {len(recommendations)} recommendations names a "
-                          "segment whose share and win rate can be followed.")
+        return _empty(), (f"None of the baseline's {len(recommendations)} recommendations asks for "
+                          "more or fewer deals of a segment (they are process observations, loss "
+                          "reasons, the trend, a threshold, coaching or a battlecard), so there is "
+                          "no share of deals to follow.")
     base, cur = np.asarray(baseline, dtype=bool), np.asarray(current, dtype=bool)
     total = np.array([base.sum(), cur.sum()], dtype="int64")
     n, k = np.zeros((len(advice), 2), "int64"), np.zeros((len(advice), 2), "int64")

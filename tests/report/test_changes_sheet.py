@@ -94,3 +94,18 @@ def test_too_few_deals_is_said():
     few = pd.concat([deals[deals["Close Date"] < Q4].head(3), deals[deals["Close Date"] >= Q4]])
     note = WinLoss(few).comparison.changes.note
     assert "fewer than min_deals" in note and "too few deals" in note
+
+
+def test_the_summary_sentence_never_names_an_owner():
+    deals = two_quarters()
+    cur = deals["Close Date"] >= Q4
+    deals["Owner"] = "Rep Team"
+    deals.loc[deals.index % 2 == 0, "Owner"] = "Dana Whitfield"
+    # Dana's current deals are all lost: the largest single fall is an owner's
+    deals.loc[cur & (deals["Owner"] == "Dana Whitfield"), "Stage"] = "Closed Lost"
+    session = WinLoss(deals)
+    rows = session.table("tblChanges")
+    dana = rows[(rows["Dimension"] == "Owner") & (rows["Segment"] == "Dana Whitfield")]
+    assert dana["Verdict"].iloc[0] == "Declined"
+    sentence = session.report_analysis.sentences["change"]
+    assert sentence.startswith("The win rate fell") and "Dana" not in sentence

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ..fields import ATTRIBUTE, PROCESS
+from ..fields import ATTRIBUTE, PROCESS, field_label
 from .clusters import Accounts, segment_clusters
 from .losses import CATEGORIES, UNSPECIFIED, reason_categories
 from .prepare import NOT_RECORDED, Dimension, Prepared
@@ -325,8 +325,11 @@ def change_sentence(ch: Changes) -> str:
 
 
 def _attributes(ch: Changes) -> pd.DataFrame:
+    """Segments a sentence may name: attributes, recorded, and not an owner (sentences
+    describe owners, never name them; tblChanges does, as tblOwners does)."""
     seg = ch.segments
-    return seg[(seg["Role"] == ATTRIBUTE) & (seg["Segment"] != NOT_RECORDED)]
+    return seg[(seg["Role"] == ATTRIBUTE) & (seg["Segment"] != NOT_RECORDED)
+               & (seg["Dimension"] != field_label("owner"))]
 
 
 def _rate_part(ch: Changes) -> str:

@@ -98,3 +98,17 @@ def test_a_users_own_tbl_recommendations_is_not_a_report_of_this_tool(exports, c
 def test_baseline_and_baseline_report_are_one_or_the_other(exports):
     assert main(["analyze", str(exports["both"]), "--baseline", "2025Q3",
                  "--baseline-report", "x.xlsx"]) == 2
+
+
+def test_where_narrows_the_baseline_too_and_period_defaults_it(exports):
+    out = exports["folder"] / "emea.xlsx"
+    assert main(["analyze", str(exports["both"]), "--period", "2025Q4", "--where", "Region=EMEA",
+                 "-o", str(out), "-q"]) == 0
+    deals = two_quarters()
+    q3 = deals[(deals["Close Date"] < Q4) & (deals["Region"] == "EMEA")]
+    q4 = deals[(deals["Close Date"] >= Q4) & (deals["Region"] == "EMEA")]
+    rows = [r for r in table(out, "tblChanges") if r["Dimension"] == "Industry"]
+    assert rows
+    for r in rows:
+        assert r["Baseline deals"] == int((q3["Industry"] == r["Segment"]).sum())
+        assert r["Current deals"] == int((q4["Industry"] == r["Segment"]).sum())

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Reports carry the run id (Data Quality); a fixed id keeps "same input, same bytes" testable.
+# tests/test_runlog.py clears it to check that each run gets its own random id.
+os.environ.setdefault("WINLOSS_RUN_ID", "test-run")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 MAVEN = SHARED / "data" / "maven-crm"

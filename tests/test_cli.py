@@ -240,3 +240,53 @@ def test_where_matching_nothing_and_missing_folder_exit_3(export, tmp_path, caps
     assert main(["-q", "analyze", str(export), "-o", str(tmp_path / "nope" / "x.xlsx")]) == 3
     assert main(["-q", "analyze", str(export), "-o", str(tmp_path / "x.xlsm")]) == 3
     assert not list(tmp_path.iterdir())
+
+
+def test_file_not_found_shows_the_full_path(export, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["-q", "analyze", "missing.csv", "-o", "r.xlsx"]) == 3
+    assert f"{tmp_path / 'missing.csv'}: file not found" in capsys.readouterr().err
+    for flag in ("--accounts", "--contacts", "--template"):
+        assert main(["-q", "analyze", str(export), flag, "gone.xlsx", "-o", "r.xlsx"]) == 3
+        assert f"{tmp_path / 'gone.xlsx'}: file not found" in capsys.readouterr().err, flag
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_output_is_checked_before_any_work(tmp_path, monkeypatch, capsys):
+    from winloss_xl.report import run
+
+    def no_analysis():
+        raise AssertionError("the analysis started before -o was checked")
+
+    monkeypatch.setattr(run, "_demo_dealset", no_analysis)
+    missing = tmp_path / "missing" / "dir"
+    assert main(["-q", "demo", "-o", str(missing / "x.xlsx")]) == 3
+    assert f"{missing}: the output folder does not exist" in capsys.readouterr().err
+    assert main(["-q", "demo", "-o", str(tmp_path / "x.xlsm")]) == 3
+    assert ".xlsx" in capsys.readouterr().err
+    # analyze: the folder is refused before the (missing) deals file is even opened
+    assert main(["-q", "analyze", str(tmp_path / "no-deals.csv"), "-o", str(missing / "x.xlsx")]) == 3
+    assert "output folder does not exist" in capsys.readouterr().err
+
+
+def _readme_commands() -> list[str]:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    return [line.strip() for block in blocks for line in block.replace("\\\n", " ").splitlines()
+            if line.strip()]
+
+
+def test_readme_commands_run_from_the_venv_and_their_outputs_are_ignored():
+    import fnmatch
+
+    commands = _readme_commands()
+    assert commands
+    for line in commands:
+        for part in re.split(r"&&|;", line):
+            assert not part.strip().startswith(("winloss-xl", "python -m", "pytest", "ruff")), line
+    ignore = (Path(__file__).resolve().parents[1] / ".gitignore").read_text().splitlines()
+    rooted = [p[1:] for p in ignore if p.startswith("/")]
+    outputs = [m for line in commands for m in re.findall(r"-o\s+(\S+\.xlsx)", line)]
+    assert "maven.xlsx" in outputs
+    for name in outputs:
+        assert any(fnmatch.fnmatch(name, pat) for pat in rooted), f"{name} is not in .gitignore"

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import InputError
+from .runlog import LOG_FORMATS, event, start_run
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -36,11 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"winloss-xl {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--log-format", choices=LOG_FORMATS, default="text",
+                        help="log lines as text (default) or one JSON object per line "
+                             "(time, level, run_id, event, counts)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # -q also works after the command (winloss-xl analyze deals.csv -q), for cron lines
+    # -q and --log-format also work after the command (winloss-xl analyze deals.csv -q), for cron
     quiet = argparse.ArgumentParser(add_help=False)
     quiet.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                        help="print errors only")
+    quiet.add_argument("--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS,
+                       help="log lines as text (default) or JSON lines")
 
     def add_input_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("deals", metavar="DEALS",
@@ -114,10 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    _setup_logging(args.quiet)
+    args.run_id = start_run(args.quiet, args.log_format)
+    log.info("winloss-xl %s %s", __version__, args.command, extra=event(f"start_{args.command}"))
     try:
         return _dispatch(args)
     except InputError as exc:
+        if args.log_format == "json":  # the text line is the message below
+            log.error("input cannot be analysed", extra=event("input_error", exit_code=EXIT_BAD_INPUT))
         print(f"winloss-xl: {exc.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -142,15 +151,6 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     return {"demo": run.run_demo, "analyze": run.run_analyze,
             "template": run.run_template}[args.command](args)
-
-
-def _setup_logging(quiet: bool) -> None:
-    logging.basicConfig(
-        level=logging.ERROR if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s" if not sys.stderr.isatty()
-        else "%(message)s",
-        stream=sys.stderr,
-    )
 
 
 if __name__ == "__main__":  # pragma: no cover

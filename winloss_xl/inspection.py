@@ -116,7 +116,9 @@ def run_inspect(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         sheet=getattr(args, "sheet", None),
     )
     if getattr(args, "json", False):
-        stream.write(json.dumps(inspection_dict(ds), indent=2) + "\n")
+        run_id = getattr(args, "run_id", None)
+        payload = {**({"run_id": run_id} if run_id else {}), **inspection_dict(ds)}
+        stream.write(json.dumps(payload, indent=2) + "\n")
     else:
         stream.write(render_text(ds))
     return 0

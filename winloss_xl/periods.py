@@ -193,5 +193,5 @@ def _year(text: str, raw: str) -> int:
 
 def _malformed(raw: str, reason: str = "") -> InputError:
     shown = raw if len(raw) <= 40 else raw[:37] + "..."
-    return InputError(f"'{shown}' is not a period" + (f" ({reason})" if reason else ""),
+    return InputError(f"'{shown}' is not a period" + (f": {reason}" if reason else ""),
                       expected=PERIOD_FORMS)

@@ -335,7 +335,7 @@ class WinLoss:
         quality.add("Closed deals without a close date", int((closed & undated).sum()),
                     f"left out: no close date to place in {period.label}")
         quality.add("Open deals outside the period", int((~closed & ~inside).sum()),
-                    f"open deals whose expected close date is not in {period.label}")
+                    f"open deals whose expected close date is missing or not in {period.label}")
         part = replace(ds.with_deals(ds.deals[inside]), quality=quality)
         out = WinLoss.of(part, self.config, (*self.title_parts, period.describe()), period)
         out._whole = self._whole or self  # the Changes sheet's baseline lies outside the period

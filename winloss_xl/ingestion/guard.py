@@ -99,7 +99,8 @@ def check_input_file(path: Path, label: str, *, max_bytes: int = MAX_FILE_BYTES,
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputError("file not found", file=label, expected="an existing file") from None
+        raise InputError("file not found", file=os.path.abspath(path),
+                         expected="an existing file") from None
     except OSError as exc:
         raise InputError(f"the {what} cannot be read ({exc.strerror or type(exc).__name__})",
                          file=label, advice="Check the path and the file's permissions") from None

@@ -18,6 +18,7 @@ from ..config import Config
 from ..errors import InputError
 from ..fields import CONTACT_COLUMNS, CONTACT_FIELDS, FIELD_BY_NAME, normalize_header
 from ..quality import QualityLog
+from ..runlog import event
 from .mapping import ColumnPlan, find_column, match_header, missing_column_error, plan_columns
 from .readers import RawTable
 from .values import clean_text, parse_numbers
@@ -151,7 +152,9 @@ def _record_matches(keys: pd.Series, matched: pd.Series, key_col: str, quality: 
                     f"only {int(matched.sum()):,} of {int(has_key.sum()):,} deals found their account "
                     f"by '{key_col}'. Name the keys in the config: [join] accounts_key = \"...\" "
                     "(the accounts' key) and deals_account_key = \"...\" (the deals' account column)")
-        log.warning("accounts join matched %d of %d deals", int(matched.sum()), int(has_key.sum()))
+        log.warning("accounts join matched %d of %d deals", int(matched.sum()), int(has_key.sum()),
+                    extra=event("accounts_join_low", matched=int(matched.sum()),
+                                deals_with_key=int(has_key.sum())))
     if (~has_key).any():
         quality.add(pre + "Deals without an account", int((~has_key).sum()), "")
 

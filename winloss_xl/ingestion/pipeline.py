@@ -39,6 +39,7 @@ from ..fields import (
     field_label,
 )
 from ..quality import QualityLog
+from ..runlog import event
 from .extras import extra_dimensions
 from .joins import contacts_from_table, inline_contacts, join_accounts
 from .mapping import ColumnPlan, plan_columns
@@ -99,7 +100,9 @@ def build_dealset(source: Any, *, contacts: Any = None, accounts: Any = None,
     cont = _finish_contacts(frames, deals, quality)
     frame = canonical_frame(deals)
     log.info("loaded %d deals (%d open) and %d contacts from %d source rows",
-             len(frame), quality.count_of("Open deals excluded"), len(cont), len(raw.frame))
+             len(frame), quality.count_of("Open deals excluded"), len(cont), len(raw.frame),
+             extra=event("loaded", deals=len(frame), open=quality.count_of("Open deals excluded"),
+                         contacts=len(cont), source_rows=len(raw.frame)))
     return DealSet(frame, cont, quality, built.extras, Path(label).name if label else label,
                    built.extra_info, built.headers, built.score_scale, built.currency)
 
@@ -330,7 +333,7 @@ def _all_columns(out: dict[str, pd.Series], index: pd.Index) -> dict[str, Any]:
         elif col == "no_decision":
             cols[col] = np.zeros(n, dtype=bool)
         elif col in ("close_date", "created_date"):
-            cols[col] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+            cols[col] = np.full(n, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
         elif FIELD_BY_NAME[col].kind in ("money", "count", "days", "score"):
             cols[col] = np.full(n, np.nan)
         elif col == "loss_reasons":

@@ -19,39 +19,43 @@ from typing import Any
 
 from ..config import Config
 from ..errors import InputError
+from ..runlog import current_run_id, event
 from .output import OutputBatch
 
 log = logging.getLogger("winloss_xl")
 
 
 class Progress:
-    """Stage messages: ``[2/4] Analysing ...`` on a terminal, log lines otherwise."""
+    """Stage messages: ``[2/4] Analysing ...`` on a terminal, log lines otherwise (always log
+    lines with ``--log-format json``; each names its event, see :mod:`winloss_xl.runlog`)."""
 
-    def __init__(self, quiet: bool = False, total: int = 4, stream: Any = None) -> None:
+    def __init__(self, quiet: bool = False, total: int = 4, stream: Any = None,
+                 log_format: str = "text") -> None:
         self.quiet = quiet
         self.total = total
         self.step = 0
         self.stream = stream if stream is not None else sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.tty = log_format != "json" and bool(getattr(self.stream, "isatty", lambda: False)())
         self.t0 = time.perf_counter()
 
-    def stage(self, message: str) -> None:
+    def stage(self, message: str, name: str = "stage", **counts: int) -> None:
         self.step += 1
         if self.quiet:
             return
         if self.tty:
             print(f"[{min(self.step, self.total)}/{self.total}] {message}", file=self.stream, flush=True)
         else:
-            log.info("%s", message)
+            log.info("%s", message, extra=event(name, **counts))
 
-    def done(self, message: str) -> None:
+    def done(self, message: str, **counts: int) -> None:
         if self.quiet:
             return
         elapsed = time.perf_counter() - self.t0
         if self.tty:
             print(f"{message} ({elapsed:.1f} s)", file=self.stream, flush=True)
         else:
-            log.info("%s (%.1f s)", message, elapsed)
+            log.info("%s (%.1f s)", message, elapsed,
+                     extra=event("done", seconds=round(elapsed, 3), **counts))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -138,9 +142,10 @@ def _report_summary(analysis: Any, output: Path, segment: str | None) -> dict[st
 
 def _log_numbers(nums: dict[str, Any]) -> None:
     rate = nums.get("win_rate")
+    counts = {k: nums.get(k) for k in ("closed_deals", "won", "lost", "open_excluded", "win_rate")}
     log.info("closed deals %s (won %s, lost %s, open excluded %s); win rate %s",
              nums.get("closed_deals"), nums.get("won"), nums.get("lost"), nums.get("open_excluded"),
-             f"{rate:.1%}" if isinstance(rate, float) else "n/a")
+             f"{rate:.1%}" if isinstance(rate, float) else "n/a", extra=event("analysed", **counts))
 
 
 def produce(wl: Any, output: Path, *, template: str | None, inputs: list[str],
@@ -149,9 +154,10 @@ def produce(wl: Any, output: Path, *, template: str | None, inputs: list[str],
     """Analyse one WinLoss and write its report (or stage it in ``batch``); returns the JSON entry."""
     from .xlsx import report_bytes, write_report
 
-    progress.stage(f"Analysing {len(wl.dealset.deals):,} deals" + (" (one segment)" if segment else ""))
+    progress.stage(f"Analysing {len(wl.dealset.deals):,} deals" + (" (one segment)" if segment else ""),
+                   "analysing", deals=len(wl.dealset.deals))
     report = wl.report(title)
-    progress.stage(f"Writing {output.name}")
+    progress.stage(f"Writing {output.name}", "writing")
     if batch is not None:
         batch.stage(output, report_bytes(report, output, template=template, inputs=inputs))
     else:
@@ -224,38 +230,49 @@ def run_analyze(args: argparse.Namespace) -> int:
     inputs = [str(p) for p in (args.deals, args.contacts, args.accounts, args.config,
                                args.template, getattr(args, "baseline_report", None)) if p]
     check_report_path(output, inputs)  # before the (long) analysis, not after it
-    progress = Progress(args.quiet, total=3)
+    progress = Progress(args.quiet, total=3, log_format=getattr(args, "log_format", "text"))
     config = _config(args)
     where = parse_where(args.where)
     period = None
     if getattr(args, "period", None):
         period = _period_arg(args.period, config.fiscal_year_start_month, parse_period)
     comparing = _comparison_args(args, config.fiscal_year_start_month, parse_period)
-    progress.stage(f"Reading {deals.name}")
+    progress.stage(f"Reading {deals.name}", "reading")
     template_notes = _template_notes(args.template)  # a bad template stops before the analysis
     wl = WinLoss(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
                  sheet=getattr(args, "sheet", None))
     for check, count, detail in template_notes:
         wl.dealset.quality.add(check, count, detail)
+    run_id = _note_run(wl, args)
     if period is not None:
         wl = wl.in_period(period)
         if not progress.quiet:
-            log.info("%d deals closed in %s", len(wl.dealset.deals), period.label)
+            log.info("%d deals closed in %s", len(wl.dealset.deals), period.label,
+                     extra=event("period", deals=len(wl.dealset.deals)))
     if where:
         try:
             wl = wl.where(where)
         except InputError as exc:
             raise exc.with_file(str(deals)) from None
         if not progress.quiet:
-            log.info("%d deals match the --where filter", len(wl.dealset.deals))
+            log.info("%d deals match the --where filter", len(wl.dealset.deals),
+                     extra=event("where", deals=len(wl.dealset.deals)))
         if wl.dealset.deals.empty:
             raise InputError("no deal matches every --where filter together", file=str(deals),
                              expected="filters that some deals meet all at once")
     reports = _write_reports(wl, args, output, inputs, progress, comparing)
-    progress.done(f"Wrote {len(reports)} report(s)")
+    progress.done(f"Wrote {len(reports)} report(s)", reports=len(reports))
     if getattr(args, "json", False):
-        _print_json(_json_payload(reports, args.split_by, period))
+        _print_json({"run_id": run_id, **_json_payload(reports, args.split_by, period)})
     return 0
+
+
+def _note_run(wl: Any, args: argparse.Namespace) -> str | None:
+    """Put the run id on Data Quality (a row of the quality record); returns it."""
+    run_id = getattr(args, "run_id", None) or current_run_id()
+    if run_id:
+        wl.dealset.quality.add("Run id", 0, f"{run_id}: the id on this run's log lines and --json")
+    return run_id
 
 
 def _period_arg(text: str, start_month: int, parse: Any) -> Any:
@@ -339,9 +356,10 @@ def run_demo(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     check_report_path(output, [])  # before the analysis
-    progress = Progress(args.quiet)
-    progress.stage("Loading the bundled sample deals")
+    progress = Progress(args.quiet, log_format=getattr(args, "log_format", "text"))
+    progress.stage("Loading the bundled sample deals", "reading")
     wl = WinLoss.of(_demo_dealset(), Config())
+    _note_run(wl, args)
     produce(wl, output, title="Win/Loss report (sample data)", template=None, inputs=[],
             progress=progress)
     progress.done(f"Wrote {output}")
@@ -376,5 +394,5 @@ def run_template(args: argparse.Namespace) -> int:
     atomic_write_bytes(output, template_bytes())
     if not args.quiet:
         log.info("wrote %s: paste deals into the Deals sheet, then run "
-                 "winloss-xl analyze %s -o report.xlsx", output, output)
+                 "winloss-xl analyze %s -o report.xlsx", output, output, extra=event("wrote_template"))
     return 0

@@ -72,8 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="analyse only deals whose column (your header or a report label) "
                               "equals the value (repeatable; dates: use --period)")
     analyze.add_argument("--period", metavar="P",
-                         help="analyse only deals that closed in P: 2025Q4, 2025-10, 2025, FY2026Q1 "
+                         help="analyse only deals that closed in P (also the Changes sheet's "
+                              "current period): 2025Q4, 2025-10, 2025, FY2026Q1 "
                               "(fiscal, from fiscal_year_start_month) or 2025-10-01..2025-12-31")
+    baseline = analyze.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="P",
+                          help="the Changes sheet's baseline period (forms as --period; default: "
+                               "the quarter before the current period)")
+    baseline.add_argument("--baseline-report", metavar="OLD.xlsx",
+                          help="an earlier report made by winloss-xl: the Changes sheet follows up "
+                               "its recommendations (what leadership saw)")
     analyze.add_argument("--split-by", metavar="COL",
                          help="one report per value of COL (files named <output>-<value>.xlsx)")
     analyze.add_argument("--json", action="store_true",

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from .errors import InputError
 from .fields import FIELD_BY_NAME, normalize_header

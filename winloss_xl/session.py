@@ -86,6 +86,8 @@ class WinLoss:
         self.title_parts: tuple[str, ...] = ()
         #: the close-date period these deals were selected by (:meth:`in_period`), if any
         self.period: Period | None = None
+        #: the deals before a period selection, which a comparison's baseline comes from
+        self._whole: WinLoss | None = None
 
     @classmethod
     def of(cls, dealset: DealSet, config: Any = None, title_parts: tuple[str, ...] = (),
@@ -97,6 +99,7 @@ class WinLoss:
         out._given = dealset
         out.title_parts = title_parts
         out.period = period
+        out._whole = None
         return out
 
     # ------------------------------------------------------------------ the pipeline
@@ -141,11 +144,24 @@ class WinLoss:
             out = WinLoss(*self._source[:3], config=config, sheet=self._source[3], name=self._source[4])
             out.title_parts = self.title_parts
             return out
-        return WinLoss.of(self.dealset, config, self.title_parts, self.period)
+        out = WinLoss.of(self.dealset, config, self.title_parts, self.period)
+        out._whole = None if self._whole is None else self._whole.with_config(config)
+        return out
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table of the report (tblSummary, tblPatterns, ...)."""
+        """One table of the report (tblSummary, tblPatterns, ..., tblChanges)."""
+        from .engine.changes import CHANGE_TABLES
+
+        if name in CHANGE_TABLES:
+            return self.report_analysis.table(name)
         return self.analysis.table(name)
+
+    @cached_property
+    def report_analysis(self) -> Any:
+        """The analysis with the Changes sheet's comparison attached (what the report shows)."""
+        from .engine.changes import with_comparison
+
+        return with_comparison(self.analysis, self.comparison)
 
     def patterns(self, by: Any = None) -> pd.DataFrame:
         """tblPatterns, or its rows for one dimension (without the Dimension column)."""
@@ -273,8 +289,10 @@ class WinLoss:
             hit = self._matches(col, value)
             keep &= hit
             parts.append(f"{col.label} = {self.safe_value(value, int(hit.sum()))}")
-        return WinLoss.of(self.dealset.with_deals(deals[keep]), self.config,
-                          (*self.title_parts, *parts), self.period)
+        out = WinLoss.of(self.dealset.with_deals(deals[keep]), self.config,
+                         (*self.title_parts, *parts), self.period)
+        out._whole = None if self._whole is None else self._whole.where(filters)
+        return out
 
     def _matches(self, col: Column, value: Any) -> np.ndarray:
         series = self.dealset.deals[col.name]
@@ -317,9 +335,11 @@ class WinLoss:
         quality.add("Closed deals without a close date", int((closed & undated).sum()),
                     f"left out: no close date to place in {period.label}")
         quality.add("Open deals outside the period", int((~closed & ~inside).sum()),
-                    f"open deals whose expected close date is not in {period.label}")
+                    f"open deals whose expected close date is missing or not in {period.label}")
         part = replace(ds.with_deals(ds.deals[inside]), quality=quality)
-        return WinLoss.of(part, self.config, (*self.title_parts, period.describe()), period)
+        out = WinLoss.of(part, self.config, (*self.title_parts, period.describe()), period)
+        out._whole = self._whole or self  # the Changes sheet's baseline lies outside the period
+        return out
 
     def split(self, by: Any) -> dict[str, WinLoss]:
         """One WinLoss per recorded value of a column, in sorted order (blanks left out).
@@ -331,12 +351,93 @@ class WinLoss:
         text = deals[col.name].map(_shown_value)
         out: dict[str, WinLoss] = {}
         values = sorted(text.dropna().unique(), key=lambda s: (s.casefold(), s))
+        wholes = {} if self._whole is None else self._whole.split(by)
         for index, value in enumerate(values, start=1):
             part = self.dealset.with_deals(deals[(text == value).to_numpy()])
             label = self.safe_value(value, len(part.deals), index)
             out[value] = WinLoss.of(part, self.config, (*self.title_parts, f"{col.label}: {label}"),
                                     self.period)
+            out[value]._whole = wholes.get(value)
         return out
+
+    # ------------------------------------------------------------------ two periods
+    @cached_property
+    def comparison(self) -> Any:
+        """The Changes sheet: the default periods (this selection's period, else the latest
+        complete quarter, against the quarter before)."""
+        return self.compare()
+
+    def compare(self, baseline: Any = None, current: Any = None, *,
+                recommendations: Iterable[str] | None = None, source: str = "") -> Any:
+        """Compare two close-date periods of these deals (engine.changes) and follow up the
+        baseline's recommendations (engine.followup).
+
+        ``current`` defaults to the period these deals were selected by (``in_period``), else
+        the latest complete quarter of the close dates (fiscal-year aware); ``baseline`` to
+        the quarter before ``current``. Periods are :class:`~winloss_xl.periods.Period` or text
+        (``2025Q4``, ``FY2026Q1``, ...). ``recommendations`` (texts, e.g. an earlier report's
+        tblRecommendations) default to the ones this engine makes from the baseline's deals.
+        """
+        from .engine.changes import Changes, Comparison, compare_periods
+        from .engine.followup import follow_up
+
+        whole = self._whole or self
+        prep = whole.prepared
+        cur, base, why = whole._comparison_periods(baseline, current or self.period)
+        if why:
+            labels = (base.label if base else "the baseline", cur.label if cur else "the current period")
+            ch = Changes(*labels, note=why, fdr=self.config.fdr)
+            return Comparison(ch, _empty_follow_up(), why, source)
+        assert cur is not None and base is not None
+        dates = prep.closed["close_date"]
+        in_base, in_cur = base.contains(dates), cur.contains(dates)
+        ch = compare_periods(prep, in_base, in_cur, labels=(base.label, cur.label))
+        if not ch.comparable:
+            return Comparison(ch, _empty_follow_up(), ch.note, source)
+        if recommendations is None:
+            recommendations = whole._baseline_recommendations(in_base)
+            source = source or f"computed from the {base.label} deals"
+        table, note = follow_up(prep, in_base, in_cur, list(recommendations))
+        return Comparison(ch, table, note, source)
+
+    def _comparison_periods(self, baseline: Any, current: Any) -> tuple[Any, Any, str]:
+        """(current, baseline, why not) for a comparison of these deals."""
+        from .periods import Period, last_complete_quarter, parse_period, quarter_before
+
+        fy = self.config.fiscal_year_start_month
+
+        def period(p: Any) -> Any:
+            return p if p is None or isinstance(p, Period) else parse_period(p, fy)
+
+        cur, base = period(current), period(baseline)
+        if cur is None:
+            dates = pd.to_datetime(self.prepared.closed["close_date"], errors="coerce")
+            if dates.isna().all():
+                return None, base, ("No close dates were recorded, so there are no periods to "
+                                    "compare.")
+            cur = last_complete_quarter(dates.max().date(), fy)
+        if base is None:
+            base = quarter_before(cur, fy)
+        if base.end >= cur.start and cur.end >= base.start:
+            raise InputError(f"the baseline {base.describe()} overlaps the current period "
+                             f"{cur.describe()}", expected="a baseline that ends before the current "
+                             "period starts, e.g. --baseline 2025Q3 with --period 2025Q4")
+        return cur, base, ""
+
+    def _baseline_recommendations(self, in_base: np.ndarray) -> list[str]:
+        """The recommendations the engine makes from the baseline's closed deals (``in_base``,
+        a mask over the closed deals), on the segments and bands of the comparison."""
+        from .engine import analyze
+        from .engine.prepare import restrict
+
+        prep = self.prepared
+        part = self.dealset
+        if part.contacts is not None and len(part.contacts):
+            # personas join contacts to the deals: give them the baseline's deals only (without
+            # contacts the deals frame is not read beyond the prepared deals, so no copy is made)
+            part = part.with_deals(part.deals.iloc[prep.closed.rows[in_base]])
+        analysis = analyze(part, self.config, prepared=restrict(prep, in_base))
+        return analysis.tables["tblRecommendations"]["Recommendation"].tolist()
 
     # ------------------------------------------------------------------ privacy
     @cached_property
@@ -381,7 +482,7 @@ class WinLoss:
         """The neutral description of the report sheets (report.layout)."""
         from .report.layout import build_report
 
-        return build_report(self.analysis, title=title or self.title())
+        return build_report(self.report_analysis, title=title or self.title())
 
     def save(self, path: str | Path, *, title: str | None = None, template: Any = None,
              inputs: Iterable[Any] = ()) -> Path:
@@ -436,3 +537,9 @@ def _shown_value(value: Any) -> str | None:
         return str(int(value))
     text = str(value).strip()
     return text or None
+
+
+def _empty_follow_up() -> pd.DataFrame:
+    from .engine.followup import FOLLOWUP_COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in FOLLOWUP_COLUMNS})

@@ -14,7 +14,7 @@
 #   4. a check of the result: winloss-xl doctor
 #
 # Environment: WINLOSS_HOME (install folder, no spaces), WINLOSS_SOURCE (what to pip
-# install), PYTHON (the Python 3.10+ to build the environment with).
+# install), PYTHON (the Python 3.11+ to build the environment with).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -86,9 +86,9 @@ if [[ -d "$OLD_HOME/venv" ]]; then
   say "Removed its Python environment; the new one goes to $VENV."
 fi
 if [[ ! -x "$VENV/bin/python" ]]; then
-  command -v "$PYTHON" >/dev/null 2>&1 || stop "Python 3.10 or newer is needed: install it from https://www.python.org, then run this again."
-  "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
-    || stop "Python 3.10 or newer is needed (found $("$PYTHON" -V 2>&1)). Install it from https://www.python.org."
+  command -v "$PYTHON" >/dev/null 2>&1 || stop "Python 3.11 or newer is needed: install it from https://www.python.org, then run this again."
+  "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+    || stop "Python 3.11 or newer is needed (found $("$PYTHON" -V 2>&1)). Install it from https://www.python.org."
   run mkdir -p "$WINLOSS_HOME"
   run "$PYTHON" -m venv "$VENV"
   say "Created $VENV"

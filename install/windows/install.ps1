@@ -105,9 +105,9 @@ Assert-ExcelClosed
 if (-not (Test-Path $Python)) {
     if (Get-Command py -ErrorAction SilentlyContinue) { $PyExe = "py"; $PyArgs = @("-3") }
     else { $PyExe = "python"; $PyArgs = @() }
-    & $PyExe @PyArgs -c "import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)"
+    & $PyExe @PyArgs -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)"
     if ($LASTEXITCODE -ne 0) {
-        Stop-WithMessage "Python 3.10 or newer is needed. Install it from https://www.python.org (tick 'Add python.exe to PATH'), then run this again."
+        Stop-WithMessage "Python 3.11 or newer is needed. Install it from https://www.python.org (tick 'Add python.exe to PATH'), then run this again."
     }
     New-Item -ItemType Directory -Force -Path $InstallDir | Out-Null
     & $PyExe @PyArgs -m venv $Venv

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SHEETS = ("Summary", "Patterns", "Drivers", "Loss Reasons", "Personas", "Recommendations",
+SHEETS = ("Summary", "Changes", "Patterns", "Drivers", "Loss Reasons", "Personas", "Recommendations",
           "Data Quality")
 
 #: table -> first columns, in order (more may follow)
@@ -25,6 +25,14 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "tblRecommendations": ("Priority", "Area", "Recommendation", "Evidence", "Confidence"),
     "tblDataQuality": ("Check", "Count", "Detail"),
     "tblColumnMap": ("Source column", "Mapped to"),
+    "tblChanges": ("Dimension", "Segment", "Baseline deals", "Baseline win rate", "Current deals",
+                   "Current win rate", "Change (pts)", "CI low (pts)", "CI high (pts)", "q-value",
+                   "Verdict"),
+    "tblChangeDrivers": ("Dimension", "Rate effect (pts)", "Mix effect (pts)", "Total (pts)"),
+    "tblChangeLossReasons": ("Loss reason", "Baseline share", "Current share", "Change (pts)",
+                             "q-value"),
+    "tblFollowUp": ("Recommendation", "Segment", "Baseline share of deals", "Current share of deals",
+                    "Baseline win rate", "Current win rate", "Outcome"),
 }
 
 SUMMARY_METRICS = ("Closed deals", "Won", "Lost", "Open deals excluded", "Win rate", "Win rate CI low",

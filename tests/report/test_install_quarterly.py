@@ -1,17 +1,19 @@
-"""install/linux/winloss-quarterly.sh on a temp folder: newest export, <year>-Q<n>.xlsx, log, exit codes."""
+"""install/linux/winloss-quarterly.sh on a temp folder: newest export, the last complete quarter's
+deals only (--period), <year>-Q<n>.xlsx, log, exit codes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from contract import check_workbook
-from exports import write_export
+from exports import export_frame, write_export
+from openpyxl import load_workbook
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "install" / "linux" / "winloss-quarterly.sh"
@@ -35,9 +37,16 @@ def _run(tmp_path: Path, exports: Path, reports: Path, **env: str) -> subprocess
                           text=True, timeout=300, env=full)
 
 
-def _last_quarter(today: dt.date) -> str:
-    q = (today.month - 1) // 3
-    return f"{today.year - 1}-Q4" if q == 0 else f"{today.year}-Q{q}"
+def _summary(report: Path) -> dict:
+    ws = load_workbook(report)["Summary"]
+    rows = [[c.value for c in r] for r in ws[ws.tables["tblSummary"].ref]]
+    return {r[0]: r[1] for r in rows[1:]}
+
+
+def _quality(report: Path) -> dict:
+    ws = load_workbook(report)["Data Quality"]
+    rows = [[c.value for c in r] for r in ws[ws.tables["tblDataQuality"].ref]]
+    return {r[0]: r[1] for r in rows[1:]}
 
 
 def test_newest_export_becomes_the_quarter_report(tmp_path):
@@ -49,9 +58,9 @@ def test_newest_export_becomes_the_quarter_report(tmp_path):
     (exports / "~$lock.xlsx").write_text("excel lock file")
     os.utime(exports / "~$lock.xlsx", (1_600_000_000, 1_600_000_000))
     write_export(exports / "crm-export.csv", n=300, seed=2)
-    proc = _run(tmp_path, exports, reports)
+    proc = _run(tmp_path, exports, reports, WINLOSS_TODAY="2025-10-02")
     assert proc.returncode == 0, proc.stderr + (reports / "winloss-quarterly.log").read_text()
-    report = reports / f"{_last_quarter(dt.date.today())}.xlsx"
+    report = reports / "2025-Q3.xlsx"
     assert report.exists()
     check_workbook(report)
     log = (reports / "winloss-quarterly.log").read_text()
@@ -61,6 +70,43 @@ def test_newest_export_becomes_the_quarter_report(tmp_path):
     again = _run(tmp_path, exports, reports, WINLOSS_QUARTER="2024-Q2")
     assert again.returncode == 0
     assert (reports / "2024-Q2.xlsx").exists()
+
+
+@pytest.mark.parametrize("today, quarter, first, last", [
+    ("2025-10-02", "2025-Q3", "2025-07-01", "2025-09-30"),
+    ("2025-01-01", "2024-Q4", "2024-10-01", "2024-12-31"),
+    ("2025-06-30", "2025-Q1", "2025-01-01", "2025-03-31"),
+])
+def test_only_the_last_complete_quarter_is_analysed(tmp_path, today, quarter, first, last):
+    exports, reports = tmp_path / "exports", tmp_path / "reports"
+    exports.mkdir()
+    write_export(exports / "crm-export.csv", n=300, seed=2)
+    proc = _run(tmp_path, exports, reports, WINLOSS_TODAY=today)
+    assert proc.returncode == 0, proc.stderr + (reports / "winloss-quarterly.log").read_text()
+    assert sorted(p.name for p in reports.glob("*.xlsx")) == [f"{quarter}.xlsx"]
+    frame = export_frame(300, seed=2)
+    close = pd.to_datetime(frame["Close Date"])
+    closed = frame["Stage"].isin(["Closed Won", "Closed Lost"])
+    inside = closed & (close >= first) & (close <= last)
+    assert 0 < inside.sum() < closed.sum()
+    summary = _summary(reports / f"{quarter}.xlsx")
+    assert summary["Closed deals"] == inside.sum()
+    assert summary["Won"] == (inside & (frame["Stage"] == "Closed Won")).sum()
+    quality = _quality(reports / f"{quarter}.xlsx")
+    assert quality["Closed deals outside the period"] == closed.sum() - inside.sum()
+    log = (reports / "winloss-quarterly.log").read_text()
+    assert f"deals closed in {quarter.replace('-', '')}" in log
+
+
+def test_a_malformed_today_is_a_usage_error(tmp_path):
+    exports, reports = tmp_path / "exports", tmp_path / "reports"
+    exports.mkdir()
+    write_export(exports / "crm-export.csv", n=60, seed=2)
+    for bad in ("02/10/2025", "2025-13-01"):
+        proc = _run(tmp_path, exports, reports, WINLOSS_TODAY=bad)
+        assert proc.returncode == 2, bad
+        assert "WINLOSS_TODAY" in proc.stderr
+    assert not list(reports.glob("*.xlsx"))
 
 
 def test_failures_exit_non_zero_and_are_logged(tmp_path):

@@ -32,6 +32,8 @@ def test_every_contract_table_once(analysis):
     assert placement["tblPersonas"] == placement["tblCommittee"] == "Personas"
     assert placement["tblQualification"] == placement["tblRecommendations"] == "Recommendations"
     assert placement["tblDataQuality"] == placement["tblColumnMap"] == "Data Quality"
+    assert {placement[n] for n in ("tblChanges", "tblChangeDrivers", "tblChangeLossReasons",
+                                   "tblFollowUp")} == {"Changes"}
 
 
 def test_extra_tables_placed(analysis):

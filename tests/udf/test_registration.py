@@ -79,7 +79,7 @@ def registered(xlwings_udfs):
 
 
 FORMULA_NAMES = ["WINRATE", "WINRATE_BY", "DEAL_SUMMARY", "LOSS_REASONS", "PERSONAS",
-                 "KEY_DRIVERS", "QUAL_THRESHOLD"]
+                 "KEY_DRIVERS", "QUAL_THRESHOLD", "WINRATE_CHANGE"]
 #: Formulas that take no deals range.
 OTHER_FORMULAS = ["TITLE_PERSONA"]
 ALL_FORMULAS = FORMULA_NAMES + OTHER_FORMULAS

@@ -164,7 +164,8 @@ def test_table_body_of_text_only_is_caught() -> None:
 ])
 def test_bad_input_gives_one_winloss_cell(values) -> None:
     for formula in udfs.FORMULAS:
-        got = formula(values) if formula is not udfs.WINRATE_BY else formula(values, "Industry")
+        by = formula in (udfs.WINRATE_BY, udfs.WINRATE_CHANGE)
+        got = formula(values, "Industry") if by else formula(values)
         if formula is udfs.WINRATE:
             if isinstance(got, float):
                 continue  # a tiny but valid range has a win rate

@@ -29,7 +29,10 @@ from ..config import Config
 from ..dealset import DealSet
 from . import findings as found
 from . import losses, patterns, qualification, recommend, summary, trend
+from .changes import CHANGE_COLUMNS, CHANGE_TABLES, LOSS_CHANGE_COLUMNS
+from .changes import DRIVER_COLUMNS as CHANGE_DRIVER_COLUMNS
 from .findings import Finding
+from .followup import FOLLOWUP_COLUMNS
 from .personas import persona_analysis
 from .prepare import prepare
 
@@ -48,6 +51,11 @@ CONTRACT_TABLES: tuple[str, ...] = (
     "tblRecommendations",
     "tblDataQuality",
     "tblColumnMap",
+    # the Changes sheet: filled by the session's comparison of two periods (engine/changes.py)
+    "tblChanges",
+    "tblChangeDrivers",
+    "tblChangeLossReasons",
+    "tblFollowUp",
 )
 
 
@@ -289,7 +297,8 @@ def _finished(out: _Parts, cfg: Config) -> Analysis:
     for name in CONTRACT_TABLES:
         if name not in tables:
             tables[name] = _empty(_CONTRACT_COLUMNS.get(name, []))
-            notes.setdefault(name, "Not computed for this input.")
+            notes.setdefault(name, "Two periods are compared by the session (WinLoss.compare), not "
+                             "by one analysis." if name in CHANGE_TABLES else "Not computed for this input.")
         elif tables[name].empty and name not in notes:
             notes[name] = "Nothing to show for these deals."
     ordered = {name: tables[name] for name in CONTRACT_TABLES}
@@ -298,6 +307,8 @@ def _finished(out: _Parts, cfg: Config) -> Analysis:
 
 
 _CONTRACT_COLUMNS: dict[str, list[str]] = {
+    "tblChanges": CHANGE_COLUMNS, "tblChangeDrivers": CHANGE_DRIVER_COLUMNS,
+    "tblChangeLossReasons": LOSS_CHANGE_COLUMNS, "tblFollowUp": FOLLOWUP_COLUMNS,
     "tblPersonas": ["Persona", "Seniority", "Function", "Deals with", "Won with", "Lost with",
                     "Share of wins", "Share of losses", "Win rate with", "Win rate without", "Lift",
                     "q-value", "Verdict", "Typical role"],

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -113,6 +114,51 @@ def _reason_cells(prep: Prepared, lost_mask: np.ndarray) -> pd.Series:
         lambda t: "; ".join(str(x) for x in t) if isinstance(t, (tuple, list)) and t else None)
 
 
+@dataclass(frozen=True)
+class ReasonCategories:
+    """The loss categories of a set of lost deals, worked out once per distinct reason cell."""
+
+    #: per lost deal, the index of its distinct reason cell
+    codes: np.ndarray
+    #: distinct cell x category: 1 where the cell cites the category (see :data:`CATEGORIES`)
+    ind: np.ndarray
+    #: per distinct cell, its (reason as written, category) pairs ("(blank)" for a blank cell)
+    cited: list[list[tuple[str, str]]]
+
+
+def reason_categories(prep: Prepared, lost_mask: np.ndarray) -> ReasonCategories:
+    """Which categories every lost deal of ``lost_mask`` cites (blank: Unspecified or No decision).
+
+    Used by tblLossReasons and by the period comparison (:mod:`.changes`), so both count
+    a loss reason the same way.
+    """
+    nd = prep.no_decision[lost_mask]
+    cells = _reason_cells(prep, lost_mask)
+    codes, uniques = pd.factorize(object_values(cells), use_na_sentinel=True)
+    u_parts = [split_reasons(u) for u in uniques]
+    # extra "unique" slots for blank cells: plain blank, and blank closed as no decision
+    blank, blank_nd = len(uniques), len(uniques) + 1
+    codes = np.where(codes < 0, np.where(nd, blank_nd, blank), codes).astype("int64")
+    for i, parts in enumerate(u_parts):
+        if not parts:  # cell of separators only
+            codes[codes == i] = blank
+    u_parts += [[], []]
+    used = np.bincount(codes, minlength=len(u_parts)) > 0
+    cat_index = {c: i for i, c in enumerate(CATEGORIES)}
+    ind = np.zeros((len(u_parts), len(CATEGORIES)), dtype="float64")
+    cited: list[list[tuple[str, str]]] = []
+    for i, parts in enumerate(u_parts):
+        pairs: list[tuple[str, str]] = []
+        if used[i] and not parts:
+            pairs = [("(blank)", NO_DECISION if i == blank_nd else UNSPECIFIED)]
+        elif used[i]:
+            pairs = [(part, categorize(part)) for part in parts]
+        for _, cat in pairs:
+            ind[i, cat_index[cat]] = 1
+        cited.append(pairs)
+    return ReasonCategories(codes, ind, cited)
+
+
 def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """tblLossReasons, tblLossReasonsRaw and (when stages exist) tblLossStages, with notes."""
     notes: dict[str, str] = {}
@@ -125,34 +171,14 @@ def loss_tables(prep: Prepared) -> tuple[dict[str, pd.DataFrame], dict[str, str]
         tables["tblLossReasonsRaw"] = _empty(RAW_COLUMNS)
         return tables, notes
     amount = np.nan_to_num(prep.amount[lost_mask], nan=0.0)
-    nd = prep.no_decision[lost_mask]
-    cells = _reason_cells(prep, lost_mask)
-    codes, uniques = pd.factorize(object_values(cells), use_na_sentinel=True)
-    u_parts = [split_reasons(u) for u in uniques]
-    # extra "unique" slots for blank cells: plain blank, and blank closed as no decision
-    blank, blank_nd = len(uniques), len(uniques) + 1
-    codes = np.where(codes < 0, np.where(nd, blank_nd, blank), codes).astype("int64")
-    for i, parts in enumerate(u_parts):
-        if not parts:  # cell of separators only
-            codes[codes == i] = blank
-    u_parts += [[], []]
-    u_count = np.bincount(codes, minlength=len(u_parts))
-    u_amount = np.bincount(codes, weights=amount, minlength=len(u_parts))
-    cat_index = {c: i for i, c in enumerate(CATEGORIES)}
-    ind = np.zeros((len(u_parts), len(CATEGORIES)), dtype="float64")
+    cats = reason_categories(prep, lost_mask)
+    codes, ind = cats.codes, cats.ind
+    u_count = np.bincount(codes, minlength=len(cats.cited))
+    u_amount = np.bincount(codes, weights=amount, minlength=len(cats.cited))
     raw_counts: Counter[tuple[str, str]] = Counter()
-    for i, parts in enumerate(u_parts):
-        if u_count[i] == 0:
-            continue
-        if not parts:
-            cat = NO_DECISION if i == blank_nd else UNSPECIFIED
-            ind[i, cat_index[cat]] = 1
-            raw_counts[("(blank)", cat)] += int(u_count[i])
-            continue
-        for part in parts:
-            cat = categorize(part)
-            ind[i, cat_index[cat]] = 1
-            raw_counts[(part, cat)] += int(u_count[i])
+    for i, cited in enumerate(cats.cited):
+        for pair in cited:
+            raw_counts[pair] += int(u_count[i])
     deals_c = u_count @ ind
     with np.errstate(over="ignore", invalid="ignore"):
         amount_c = u_amount @ ind

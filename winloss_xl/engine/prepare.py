@@ -329,3 +329,23 @@ def _revenue_dimension(prep: Prepared, values: np.ndarray) -> Dimension:
         + ", ".join(quantile.labels),
     ))
     return Dimension("company_revenue", label, quantile.codes, quantile.labels, "quantile")
+
+
+def restrict(prep: Prepared, keep: np.ndarray, open_count: int = 0) -> Prepared:
+    """The closed deals of ``keep`` (a mask over ``prep``'s closed deals) with ``prep``'s own
+    dimensions, levels and bands: a period of a comparison, analysed on the segments both
+    periods share (so its findings name segments that exist in the other period too)."""
+    keep = np.flatnonzero(np.asarray(keep, dtype=bool))  # positions, found once for every array
+    mask = np.zeros(len(prep.closed._deals), dtype=bool)
+    mask[prep.closed.rows[keep]] = True
+    dims = [Dimension(d.field, d.label, d.codes.take(keep), d.levels, d.method, d.role)
+            for d in prep.dims]
+    accounts = None
+    if prep.accounts is not None:
+        _, codes = np.unique(prep.accounts.codes[keep], return_inverse=True)
+        if codes.size and codes.max() >= 1:
+            accounts = Accounts.from_codes(codes.astype("int64"), prep.won[keep])
+    return Prepared(ClosedView(prep.closed._deals, mask), prep.won[keep], prep.amount[keep],
+                    prep.cycle[keep], prep.no_decision[keep], dims, prep.config, open_count,
+                    amount_won_only=prep.amount_won_only, accounts=accounts,
+                    left_out=dict(prep.left_out), score_scale=prep.score_scale)

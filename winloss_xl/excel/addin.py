@@ -81,6 +81,7 @@ def run_button(book: Any) -> str | None:
 def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> Any:
     """Read the input sheets of an open workbook, analyse, write the report; returns it."""
     from ..config import Config
+    from ..report.live import write_report_live
     from ..session import WinLoss
 
     say = progress or (lambda _text: None)
@@ -113,9 +114,9 @@ def analyze_book(book: Any, progress: Callable[[str], None] | None = None) -> An
                       config=config, name="Deals sheet")
     session.dealset  # noqa: B018 - read now, so the status bar says which step is slow
     say("Win/Loss: analysing...")
-    session.analysis  # noqa: B018
+    report = session.report()  # the analysis and the Changes sheet's comparison of two quarters
     say("Win/Loss: writing the report sheets...")
-    report = session.write_live(book)
+    write_report_live(report, book)
     say("Win/Loss: done.")
     return report
 

@@ -127,9 +127,25 @@ def QUAL_THRESHOLD(deals, config=None):
     return _safely(lambda: _table(deals, "tblQualification", config=config))
 
 
+PERIOD_DOC = ("a period as in --period: 2025Q4, 2025-10, 2025, FY2026Q1 or "
+              "2025-10-01..2025-12-31")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("deals", ndim=2, err_to_str=True, doc=DEALS_DOC)
+@xw.arg("by", doc="The dimension, e.g. \"Industry\" or a column header of the range.")
+@xw.arg("baseline", doc="Optional: the baseline, " + PERIOD_DOC + "; default the quarter before current.")
+@xw.arg("current", doc="Optional: the current period, " + PERIOD_DOC + "; default the latest "
+                       "complete quarter.")
+@xw.arg("config", ndim=2, err_to_str=True, doc=CONFIG_DOC)
+def WINRATE_CHANGE(deals, by, baseline=None, current=None, config=None):
+    """How each segment of one dimension changed between two periods: deals and win rate in each, change in points with 95% interval, q-value and verdict: the Changes sheet's tblChanges rows."""  # noqa: E501
+    return _safely(lambda: _winrate_change(deals, by, baseline, current, config))
+
+
 #: The formulas, in the order DESIGN.md lists them.
 FORMULAS = (WINRATE, WINRATE_BY, DEAL_SUMMARY, LOSS_REASONS, PERSONAS, KEY_DRIVERS,
-            QUAL_THRESHOLD)
+            QUAL_THRESHOLD, WINRATE_CHANGE)
 
 
 # --------------------------------------------------------------------------- plumbing
@@ -280,6 +296,40 @@ def _winrate_by(deals: Any, by: Any, min_deals: Any, bands: Any, config: Any) ->
     rows = _RESULTS.get_or_compute(
         (key, dim.label), lambda: frame_rows(session.patterns(dim.label), blank="", guard=False))
     return [list(r) for r in rows]  # a copy: the caller may change what it gets
+
+
+def _winrate_change(deals: Any, by: Any, baseline: Any, current: Any, config: Any) -> list[list[Any]]:
+    """tblChanges rows of one dimension (without the Dimension column, as WINRATE_BY)."""
+    key, session = _session(deals, config=config)
+    if session.prepared.n == 0:
+        raise InputError("there are no closed (won or lost) deals in the range")
+    dim = session.dimension(by)
+    periods = (_period_text(baseline), _period_text(current))
+
+    def compute() -> list[list[Any]]:
+        # the follow-up is not part of this formula: no recommendations to follow
+        comparison = session.compare(*periods, recommendations=())
+        table = comparison.changes.segments
+        rows = table[table["Dimension"] == dim.label].drop(columns=["Dimension"])
+        out = frame_rows(rows.reset_index(drop=True), blank="", guard=False)
+        if rows.empty:
+            note = comparison.changes.note or "No rows."
+            out.append([note] + [""] * (len(out[0]) - 1))
+        return out
+
+    rows = _RESULTS.get_or_compute((key, "change", dim.label, periods), compute)
+    return [list(r) for r in rows]
+
+
+def _period_text(value: Any) -> str | None:
+    """A period argument as text: a typed 2025 arrives as 2025.0, a date cell as a datetime."""
+    if _missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
 
 
 def _winrate(deals: Any, column: Any, value: Any, config: Any) -> float:

@@ -333,7 +333,7 @@ def _all_columns(out: dict[str, pd.Series], index: pd.Index) -> dict[str, Any]:
         elif col == "no_decision":
             cols[col] = np.zeros(n, dtype=bool)
         elif col in ("close_date", "created_date"):
-            cols[col] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+            cols[col] = np.full(n, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
         elif FIELD_BY_NAME[col].kind in ("money", "count", "days", "score"):
             cols[col] = np.full(n, np.nan)
         elif col == "loss_reasons":

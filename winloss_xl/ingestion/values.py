@@ -275,7 +275,7 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 def _serials_to_dates(values: np.ndarray) -> np.ndarray:
     """Excel serial day numbers (or Unix seconds / milliseconds) to datetime64[ns]."""
-    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out = np.full(len(values), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     v = np.asarray(values, dtype=float)
     serial = (v > 0) & (v < 2_958_466) & ~np.isnan(v)
     if serial.any():
@@ -385,7 +385,7 @@ def parse_dates(raw: pd.Series, *, order: str = "auto") -> Parsed:
         bad = int((~np.isnan(vals) & np.isnat(out)).sum())
         return Parsed(pd.Series(out, index=raw.index, dtype="datetime64[ns]"), bad, note)
     codes, uniques = _factorize(raw)
-    out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out = np.full(len(uniques), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     bad = np.zeros(len(uniques), dtype=bool)
     text_pos: list[int] = []
     texts: list[str] = []

@@ -40,6 +40,11 @@ EXTRA_TABLE_SHEETS: dict[str, str] = {
     "tblLossStages": "Loss Reasons",
     "tblDecisionMakers": "Personas",
     "tblBuyingGroups": "Personas",
+    # the Changes sheet (report/changes_sheet.py)
+    "tblChanges": "Changes",
+    "tblChangeDrivers": "Changes",
+    "tblChangeLossReasons": "Changes",
+    "tblFollowUp": "Changes",
 }
 
 #: Captions shown above each table.
@@ -65,6 +70,10 @@ CAPTIONS: dict[str, str] = {
     "tblQualification": "Qualification score thresholds",
     "tblDataQuality": "What ingestion checked, fixed and left out",
     "tblColumnMap": "How each source column was used",
+    "tblChangeDrivers": "Why the win rate moved: rate and mix effects by dimension (points)",
+    "tblFollowUp": "Last period's recommendations: were they acted on, and did they work?",
+    "tblChangeLossReasons": "Loss reasons: share of lost deals in each period",
+    "tblChanges": "Every segment: win rate in each period and the change",
 }
 
 #: Columns formatted as percentages (rates are fractions in the tables).
@@ -72,6 +81,7 @@ PERCENT_COLUMNS = frozenset({
     "Win rate", "CI low", "CI high", "Share of losses", "Share of lost amount", "Share of wins",
     "Win rate with", "Win rate without", "Expected win rate", "Difference", "Accuracy", "Precision",
     "Recall", "Value win rate", "Win rate excl. no decision",
+    "Baseline share", "Current share", "Baseline share of deals", "Current share of deals",
 })
 INTEGER_COLUMNS = frozenset({
     "Deals", "Won", "Lost", "Lost deals", "Deals with", "Won with", "Lost with", "False positives",
@@ -347,6 +357,10 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
         spec.blocks.append(Note(row=row, col=LEFT, text=f"Trend: {a.sentences['trend']}",
                                 width=NOTE_WIDTH, style="finding"))
         row += 1
+    if a.sentences.get("change"):
+        spec.blocks.append(Note(row=row, col=LEFT, text=f"Change: {a.sentences['change']}",
+                                width=NOTE_WIDTH, style="finding"))
+        row += 1
     row += 1
     spec.blocks.append(Note(row=row, col=LEFT, text=f"How to read this: {INTERVAL_SENTENCE} "
                             f"{QVALUE_SENTENCE}", width=NOTE_WIDTH, style="note"))
@@ -519,9 +533,12 @@ def _valid_table_name(name: str) -> bool:
 
 
 def build_report(analysis: Analysis, title: str = "Win/Loss report") -> Report:
-    """The whole report for ``analysis``: the seven generated sheets in contract order."""
+    """The whole report for ``analysis``: the eight generated sheets in contract order."""
+    from .changes_sheet import changes_sheet
+
     sheets = [
         _summary_sheet(analysis, title),
+        changes_sheet(analysis),
         _patterns_sheet(analysis),
         _drivers_sheet(analysis),
         _loss_sheet(analysis),

@@ -311,6 +311,7 @@ def draw(spec: SheetSpec, writer: BlockWriter) -> None:
 #: Generated sheet names, in contract order.
 GENERATED_SHEETS: tuple[str, ...] = (
     "Summary",
+    "Changes",
     "Patterns",
     "Drivers",
     "Loss Reasons",

@@ -228,7 +228,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     deals = Path(args.deals)
     output = Path(args.output) if args.output else Path(f"{deals.stem}-winloss.xlsx")
     inputs = [str(p) for p in (args.deals, args.contacts, args.accounts, args.config,
-                               args.template) if p]
+                               args.template, getattr(args, "baseline_report", None)) if p]
     check_report_path(output, inputs)  # before the (long) analysis, not after it
     progress = Progress(args.quiet, total=3, log_format=getattr(args, "log_format", "text"))
     config = _config(args)
@@ -236,6 +236,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     period = None
     if getattr(args, "period", None):
         period = _period_arg(args.period, config.fiscal_year_start_month, parse_period)
+    comparing = _comparison_args(args, config.fiscal_year_start_month, parse_period)
     progress.stage(f"Reading {deals.name}", "reading")
     template_notes = _template_notes(args.template)  # a bad template stops before the analysis
     wl = WinLoss(args.deals, contacts=args.contacts, accounts=args.accounts, config=config,
@@ -259,7 +260,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         if wl.dealset.deals.empty:
             raise InputError("no deal matches every --where filter together", file=str(deals),
                              expected="filters that some deals meet all at once")
-    reports = _write_reports(wl, args, output, inputs, progress)
+    reports = _write_reports(wl, args, output, inputs, progress, comparing)
     progress.done(f"Wrote {len(reports)} report(s)", reports=len(reports))
     if getattr(args, "json", False):
         _print_json({"run_id": run_id, **_json_payload(reports, args.split_by, period)})
@@ -281,11 +282,42 @@ def _period_arg(text: str, start_month: int, parse: Any) -> Any:
         raise exc.with_file("--period") from None
 
 
+def _comparison_args(args: argparse.Namespace, start_month: int, parse: Any) -> dict[str, Any]:
+    """What --baseline / --baseline-report ask of the Changes sheet (read before any analysis:
+    a bad period or an earlier workbook without tblRecommendations stops here)."""
+    out: dict[str, Any] = {}
+    if getattr(args, "baseline", None):
+        try:
+            out["baseline"] = parse(args.baseline, start_month)
+        except InputError as exc:
+            raise exc.with_file("--baseline") from None
+    old = getattr(args, "baseline_report", None)
+    if old:
+        from .earlier import read_recommendations
+
+        out["recommendations"] = read_recommendations(old)
+        out["source"] = f"the {len(out['recommendations'])} recommendations of {Path(old).name}"
+    return out
+
+
+def _compared(wl: Any, comparing: dict[str, Any]) -> Any:
+    """``wl`` with its Changes sheet compared as --baseline / --baseline-report ask."""
+    if comparing:
+        try:
+            wl.comparison = wl.compare(**comparing)
+        except InputError as exc:
+            raise exc.with_file("--baseline") from None
+    return wl
+
+
 def _write_reports(wl: Any, args: argparse.Namespace, output: Path, inputs: list[str],
-                   progress: Progress) -> list[dict[str, Any]]:
+                   progress: Progress, comparing: dict[str, Any] | None = None
+                   ) -> list[dict[str, Any]]:
     """One report, or one per --split-by value (all written, or none)."""
+    comparing = comparing or {}
     if not args.split_by:
-        return [produce(wl, output, template=args.template, inputs=inputs, progress=progress)]
+        return [produce(_compared(wl, comparing), output, template=args.template, inputs=inputs,
+                        progress=progress)]
     parts = wl.split(args.split_by)
     if not parts:
         raise InputError("--split-by found no values to split on", file=str(args.deals),
@@ -299,8 +331,8 @@ def _write_reports(wl: Any, args: argparse.Namespace, output: Path, inputs: list
     reports = []
     with OutputBatch() as batch:
         for target, label, part in targets:
-            reports.append(produce(part, target, template=args.template, inputs=inputs,
-                                   progress=progress, segment=label, batch=batch))
+            reports.append(produce(_compared(part, comparing), target, template=args.template,
+                                   inputs=inputs, progress=progress, segment=label, batch=batch))
         batch.commit()  # all parts, or none
     return reports
 

@@ -106,6 +106,14 @@ VERDICT_LOOKS: dict[str, VerdictLook] = {
     "Improved": VerdictLook("C6EFCE", "006100"),
     "Declined": VerdictLook("FFC7CE", "9C0006"),
     "No clear change": VerdictLook("FFFFFF", "404040"),
+    # tblChangeLossReasons: a loss reason cited more is bad news
+    "Cited more": VerdictLook("FFC7CE", "9C0006"),
+    "Cited less": VerdictLook("C6EFCE", "006100"),
+    # tblFollowUp outcomes
+    "acted on, and it held": VerdictLook("C6EFCE", "006100"),
+    "acted on, but the win rate fell": VerdictLook("FFC7CE", "9C0006"),
+    "not acted on": VerdictLook("FFFFFF", "404040"),
+    "too few deals to tell": VerdictLook("EDEDED", "7F7F7F"),
 }
 
 

@@ -568,4 +568,9 @@ def report_bytes(
     protected = [*inputs, *([template] if template else [])]
     check_output(out, protected)
     base = load_base(out, template, [spec.name for spec in report.sheets])
-    return workbook_bytes(build_workbook(report, base))
+    try:
+        return workbook_bytes(build_workbook(report, base))
+    except OSError as exc:  # openpyxl spools large sheets to temporary files (File too large, ...)
+        from .output import _write_error
+
+        raise _write_error(out, exc) from None

@@ -1,0 +1,67 @@
+"""Regenerate docs/report-changes.png: the Changes sheet of the Maven report (2017 Q4 against Q3).
+
+    python docs/render_changes.py MAVEN_FOLDER [--out docs/report-changes.png] [--dpi 150]
+                                  [--top 0.42]
+
+MAVEN_FOLDER holds the Maven CRM sample's sales_pipeline.csv and accounts.csv. Steps:
+``winloss-xl analyze`` (default periods: the latest complete quarter, 2017 Q4, against the
+one before) -> headless LibreOffice -> PDF -> ``pdftoppm`` (the second page, which is the
+Changes sheet) -> cropped to the content, and to its top part (``--top``: the title, the
+rate/mix table and chart, the follow-up, the loss reasons and the first segment rows; the
+sheet prints fitted to the width of its widest table, so a whole page at 80 dpi is not
+legible). Needs ``soffice`` and ``pdftoppm``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from render_screenshot import _bbox
+
+HERE = Path(__file__).resolve().parent
+
+
+def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.42) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm = shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        sys.exit("needs soffice (LibreOffice) and pdftoppm (poppler-utils) on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        report = work / "maven.xlsx"
+        subprocess.run([sys.executable, "-m", "winloss_xl", "-q", "analyze",
+                        str(maven / "sales_pipeline.csv"), "--accounts", str(maven / "accounts.csv"),
+                        "-o", str(report)], check=True)
+        subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(work), str(report)],
+                       check=True, capture_output=True, timeout=240)
+        page = ["-f", "2", "-l", "2", "-r", str(dpi)]
+        ppm = subprocess.run([pdftoppm, *page, str(work / "maven.pdf")], check=True,
+                             capture_output=True).stdout
+        x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
+        h = int(h * top)  # the upper part of the page
+        subprocess.run([pdftoppm, *page, "-png", "-singlefile", "-x", str(x), "-y", str(y),
+                        "-W", str(w), "-H", str(h), str(work / "maven.pdf"), str(work / "page")],
+                       check=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(work / "page.png", out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("maven", type=Path, help="folder with sales_pipeline.csv and accounts.csv")
+    parser.add_argument("--out", type=Path, default=HERE / "report-changes.png")
+    parser.add_argument("--dpi", type=int, default=150)
+    parser.add_argument("--top", type=float, default=0.42, help="share of the page height kept")
+    args = parser.parse_args()
+    print(render(args.maven, args.out, args.dpi, args.top))
+
+
+if __name__ == "__main__":
+    main()

@@ -118,3 +118,25 @@ def test_malformed_periods_say_why_and_show_the_forms(text, says):
     assert says in err.value.message
     assert "2025Q4" in err.value.message and "FY2026Q1" in err.value.message
     assert len(err.value.message) < 400
+
+
+@pytest.mark.parametrize(("period", "fiscal", "before"), [
+    ("2025Q1", 1, "2024Q4"), ("2025-10", 1, "2025-09"), ("2025-01", 1, "2024-12"),
+    ("2025", 1, "2024"), ("FY2026", 10, "FY2025"), ("FY2026Q1", 10, "FY2025Q4"),
+    ("2025-04..2025-09", 1, "2024-10..2025-03"), ("2025", 10, "2024"),
+])
+def test_period_before_is_the_same_kind_and_length(period, fiscal, before):
+    from winloss_xl.periods import period_before
+
+    got = period_before(parse_period(period, fiscal), fiscal)
+    want = parse_period(before, fiscal)
+    assert (got.start, got.end) == (want.start, want.end)
+    if ".." not in before:
+        assert got.label == want.label
+
+
+def test_period_before_a_range_of_days_is_as_many_days():
+    from winloss_xl.periods import period_before
+
+    got = period_before(parse_period("2025-03-10..2025-03-23"))
+    assert (got.start, got.end, got.days) == (D(2025, 2, 24), D(2025, 3, 9), 14)

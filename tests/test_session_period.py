@@ -62,3 +62,22 @@ def test_empty_period_names_the_close_dates(session):
     with pytest.raises(InputError) as err:
         session.in_period("2023")
     assert "2024-11-01" in err.value.message and "2026-01-01" in err.value.message
+
+
+def test_the_changes_baseline_of_a_half_year_is_the_half_year_before():
+    import pandas as pd
+
+    from winloss_xl import WinLoss
+
+    maven = "../shared/data/maven-crm/sales_pipeline.csv"
+    session = WinLoss(maven).in_period("2017-07..2017-12")
+    changes = session.comparison.changes
+    assert (changes.baseline, changes.current) == ("2017-01-01 to 2017-06-30",
+                                                   "2017-07-01 to 2017-12-31")
+    raw = pd.read_csv(maven, parse_dates=["close_date"])
+    closed = raw[raw["deal_stage"].isin(["Won", "Lost"])]
+    first_half = closed[(closed["close_date"] >= "2017-01-01") & (closed["close_date"] <= "2017-06-30")]
+    second_half = closed[closed["close_date"] >= "2017-07-01"]
+    owners = changes.segments[changes.segments["Dimension"] == "Owner"]
+    assert int(owners["Baseline deals"].sum()) == len(first_half) > 0  # every deal has an agent
+    assert int(owners["Current deals"].sum()) == len(second_half) > 0

@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline = analyze.add_mutually_exclusive_group()
     baseline.add_argument("--baseline", metavar="P",
                           help="the Changes sheet's baseline period (forms as --period; default: "
-                               "the quarter before the current period)")
+                               "the period of the same length just before the current one)")
     baseline.add_argument("--baseline-report", metavar="OLD.xlsx",
                           help="an earlier report made by winloss-xl: the Changes sheet follows up "
                                "its recommendations (what leadership saw)")

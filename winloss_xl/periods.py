@@ -125,6 +125,43 @@ def quarter_before(period: Period, fiscal_year_start_month: int = 1) -> Period:
     return last_complete_quarter(period.start - dt.timedelta(days=1), fiscal_year_start_month)
 
 
+def period_before(period: Period, fiscal_year_start_month: int = 1) -> Period:
+    """The period of the same kind and length that ends the day before ``period`` starts.
+
+    The Changes sheet's default baseline: a quarter -> the quarter before, a month -> the
+    month before, a (fiscal) year -> the year before, N whole months -> the N months
+    before, any other range -> as many days before it.
+
+    >>> period_before(parse_period("2025")).label, period_before(parse_period("2025-10")).label
+    ('2024', '2025-09')
+    """
+    fy = fiscal_year_start_month
+    months = _whole_months(period)
+    if months is None:
+        end = period.start - dt.timedelta(days=1)
+        start = end - dt.timedelta(days=period.days - 1)
+        return Period(start, end, f"{start.isoformat()} to {end.isoformat()}")
+    first = period.start.year * 12 + period.start.month - 1 - months
+    start = dt.date(first // 12, first % 12 + 1, 1)
+    end = period.start - dt.timedelta(days=1)
+    text = {1: f"{start.year}-{start.month:02d}", 3: quarter_of(start, fy).label}.get(months)
+    if months == 3 and quarter_of(start, fy).start != start:
+        text = None  # three months that are not one quarter
+    if months == 12 and start.month == 1:
+        text = str(start.year)
+    elif months == 12 and start.month == fy:
+        text = f"FY{end.year}"
+    return Period(start, end, text or f"{start.isoformat()} to {end.isoformat()}")
+
+
+def _whole_months(period: Period) -> int | None:
+    """How many calendar months ``period`` spans when it starts on a 1st and ends on a month's
+    last day, else None."""
+    if period.start.day != 1 or _month_end(dt.date(period.end.year, period.end.month, 1)) != period.end:
+        return None
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+
+
 # --------------------------------------------------------------------------- parsing
 
 def _single(text: str, raw: str, start_month: int) -> Period:

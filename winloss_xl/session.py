@@ -364,7 +364,7 @@ class WinLoss:
     @cached_property
     def comparison(self) -> Any:
         """The Changes sheet: the default periods (this selection's period, else the latest
-        complete quarter, against the quarter before)."""
+        complete quarter, against the period of the same length before it)."""
         return self.compare()
 
     def compare(self, baseline: Any = None, current: Any = None, *,
@@ -374,7 +374,8 @@ class WinLoss:
 
         ``current`` defaults to the period these deals were selected by (``in_period``), else
         the latest complete quarter of the close dates (fiscal-year aware); ``baseline`` to
-        the quarter before ``current``. Periods are :class:`~winloss_xl.periods.Period` or text
+        the period of the same kind and length before ``current`` (periods.period_before).
+        Periods are :class:`~winloss_xl.periods.Period` or text
         (``2025Q4``, ``FY2026Q1``, ...). ``recommendations`` (texts, e.g. an earlier report's
         tblRecommendations) default to the ones this engine makes from the baseline's deals.
         """
@@ -402,7 +403,7 @@ class WinLoss:
 
     def _comparison_periods(self, baseline: Any, current: Any) -> tuple[Any, Any, str]:
         """(current, baseline, why not) for a comparison of these deals."""
-        from .periods import Period, last_complete_quarter, parse_period, quarter_before
+        from .periods import Period, last_complete_quarter, parse_period, period_before
 
         fy = self.config.fiscal_year_start_month
 
@@ -417,7 +418,7 @@ class WinLoss:
                                     "compare.")
             cur = last_complete_quarter(dates.max().date(), fy)
         if base is None:
-            base = quarter_before(cur, fy)
+            base = period_before(cur, fy)  # a quarter -> the quarter before, a year -> the year
         if base.end >= cur.start and cur.end >= base.start:
             raise InputError(f"the baseline {base.describe()} overlaps the current period "
                              f"{cur.describe()}", expected="a baseline that ends before the current "

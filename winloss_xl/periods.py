@@ -195,11 +195,20 @@ def _single(text: str, raw: str, start_month: int) -> Period:
     raise _malformed(raw)
 
 
-def _fiscal_quarter(fiscal_year: int, q: int, start_month: int) -> Period:
-    """Quarter ``q`` of fiscal year ``fiscal_year`` (named after the calendar year it ends in)."""
+def fiscal_quarter(fiscal_year: int, q: int, start_month: int = 1) -> Period:
+    """Quarter ``q`` (1-4) of a fiscal year named after the calendar year it ends in, labelled
+    as the trend table labels it ("2025 Q4" with a January start, else "FY2026 Q1").
+
+    >>> fiscal_quarter(2026, 1, 10).start.isoformat(), fiscal_quarter(2025, 4).label
+    ('2025-10-01', '2025 Q4')
+    """
     base_year = fiscal_year - (1 if start_month != 1 else 0)
-    first = base_year * 12 + (start_month - 1) + 3 * (q - 1)
-    period = _quarter_from_month(first, start_month)
+    return _quarter_from_month(base_year * 12 + (start_month - 1) + 3 * (q - 1), start_month)
+
+
+def _fiscal_quarter(fiscal_year: int, q: int, start_month: int) -> Period:
+    """Quarter ``q`` of fiscal year ``fiscal_year``, labelled "FY2026 Q1" as the user wrote it."""
+    period = fiscal_quarter(fiscal_year, q, start_month)
     return Period(period.start, period.end, f"FY{fiscal_year} Q{q}")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
+from ..periods import fiscal_quarter
 from .prepare import Prepared
 
 TREND_COLUMNS = ["Period", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high",
@@ -34,26 +35,23 @@ def fiscal_quarters(dates: pd.Series, start_month: int) -> tuple[np.ndarray, np.
 
 
 def period_label(key: int, start_month: int) -> str:
-    """Readable label of a period key.
+    """Readable label of a period key (periods.fiscal_quarter: one definition of a quarter).
 
     >>> period_label(2025 * 4, 1), period_label(2025 * 4 + 2, 2)
     ('2025 Q1', 'FY2025 Q3')
     """
     fy, q = divmod(int(key), 4)
-    return f"{fy} Q{q + 1}" if start_month == 1 else f"FY{fy} Q{q + 1}"
+    return fiscal_quarter(fy, q + 1, start_month).label
 
 
 def period_bounds(key: int, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of a period (NaT beyond the dates pandas can hold)."""
     fy, q = divmod(int(key), 4)
-    base_year = fy - (1 if start_month != 1 else 0)
-    months = base_year * 12 + (start_month - 1) + 3 * q
     try:
-        start = pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
-        end = start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
+        period = fiscal_quarter(fy, q + 1, start_month)
+        return pd.Timestamp(period.start), pd.Timestamp(period.end)
     except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
         return pd.NaT, pd.NaT
-    return start, end
 
 
 def trend_table(prep: Prepared, date_field: str = "close_date") -> pd.DataFrame:

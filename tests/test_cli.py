@@ -55,6 +55,12 @@ def test_analyze_succeeds_with_json_and_plain_logs(first_run, export):
     assert 0 < data["win_rate"] < 1 and data["ci_low"] <= data["win_rate"] <= data["ci_high"]
     assert data["closed_deals"] == data["won"] + data["lost"]
     assert len(data["findings"]) <= 3
+    # the Changes sheet's periods and its Summary sentence, as the workbook states them
+    change = data["change"]
+    summary = load_workbook(out, read_only=True)["Summary"]
+    texts = [c for row in summary.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert change["sentence"] and any(change["sentence"] in t for t in texts)
+    assert change["baseline"] != change["current"]
     check_workbook(out)
     # not a terminal: plain timestamped log lines, aggregates only (no deal ids)
     assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ INFO ", proc.stderr, re.M)

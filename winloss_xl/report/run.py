@@ -163,6 +163,9 @@ def produce(wl: Any, output: Path, *, template: str | None, inputs: list[str],
     else:
         write_report(report, output, template=template, inputs=inputs)
     entry = _report_summary(wl.analysis, output, segment)
+    changes = wl.comparison.changes
+    entry["change"] = {"baseline": changes.baseline, "current": changes.current,
+                       "sentence": wl.comparison.sentence()}
     if not progress.quiet:
         _log_numbers(entry)
     return entry

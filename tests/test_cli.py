@@ -296,3 +296,15 @@ def test_readme_commands_run_from_the_venv_and_their_outputs_are_ignored():
     assert "maven.xlsx" in outputs
     for name in outputs:
         assert any(fnmatch.fnmatch(name, pat) for pat in rooted), f"{name} is not in .gitignore"
+
+
+def test_a_reader_that_leaves_early_is_no_traceback(export, tmp_path):
+    # `analyze --json | head -1`: the pipe is closed before the JSON is written
+    proc = subprocess.Popen([sys.executable, "-m", "winloss_xl", "analyze", str(export), "-o",
+                             str(tmp_path / "r.xlsx"), "--json", "-q"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert (tmp_path / "r.xlsx").exists()

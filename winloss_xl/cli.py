@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -132,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("winloss-xl: interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `analyze --json | head`: the reader left; the report is written
+        # Python would report the pipe again while flushing stdout at exit: point it elsewhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from winloss_xl.engine.synthetic import make_deals
 from winloss_xl.errors import InputError
 
 CONTRACT_COLUMNS = {
+    "tblActions": ["Priority", "Action", "Evidence", "Area"],
     "tblSummary": ["Metric", "Value"],
     "tblPatterns": ["Dimension", "Segment", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high",
                     "Lift", "p-value", "q-value", "Verdict"],

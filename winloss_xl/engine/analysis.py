@@ -33,10 +33,11 @@ from . import findings as found
 from . import losses, patterns, qualification, recommend, summary, trend
 from .findings import Finding
 from .personas import persona_analysis
-from .prepare import prepare
+from .prepare import NOT_RECORDED, prepare
 
 #: Contract table names, in report order.
 CONTRACT_TABLES: tuple[str, ...] = (
+    "tblActions",
     "tblSummary",
     "tblPatterns",
     "tblOwners",
@@ -73,6 +74,8 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     sentences: dict[str, str] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
+    #: the export's currency code when one is known ("USD"); amounts carry no symbol otherwise
+    currency: str | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """The table called ``name`` (KeyError names the tables that exist)."""
@@ -228,6 +231,7 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
     if tables["tblRecommendations"].empty:
         notes["tblRecommendations"] = ("No finding is significant or leaning enough to support a "
                                        "recommendation; more closed deals would sharpen the picture.")
+    tables["tblActions"] = recommend.actions_table(findings, cfg.fdr, overall, prep.n)
     _headlines(sentences, findings, tables)
 
     # data quality and column map
@@ -250,7 +254,7 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
             notes[name] = "Nothing to show for these deals."
     ordered = {name: tables[name] for name in CONTRACT_TABLES}
     ordered.update({k: v for k, v in tables.items() if k not in ordered})
-    return Analysis(ordered, notes, findings, sentences, cfg)
+    return Analysis(ordered, notes, findings, sentences, cfg, dealset.currency)
 
 
 _CONTRACT_COLUMNS: dict[str, list[str]] = {
@@ -288,9 +292,12 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
     fallback = [sentences.get("win_rate", "")]
     loss = tables.get("tblLossReasons")
     if loss is not None and not loss.empty:
-        top = loss.iloc[0]
-        fallback.append(f"The most cited loss reason is {str(top['Loss reason']).lower()} "
-                        f"({top['Share of losses']:.0%} of loss reasons).")
+        # a reason nobody recorded is no finding: the headline names a recorded one, or none
+        named = loss[~loss["Loss reason"].astype(str).isin([losses.UNSPECIFIED, NOT_RECORDED])]
+        if not named.empty:
+            top = named.iloc[0]
+            fallback.append(f"The most cited loss reason is {str(top['Loss reason']).lower()} "
+                            f"({top['Share of losses']:.0%} of loss reasons).")
     fallback.append(sentences.get("trend", ""))
     for s in fallback:
         if len(lines) >= 3:

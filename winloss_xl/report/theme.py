@@ -33,22 +33,42 @@ EXCEL_FORMATS: dict[str, str] = {
     "percent": "0.0%",
     "currency": "#,##0",
     "days": '#,##0" d"',
-    "pvalue": "0.0000",
+    "pvalue": '[<0.0001]"< 0.0001";0.0000',  # cells.P_FLOOR: never "0", never an exponent
     "lift": '0.00"x"',
     "date": "yyyy-mm-dd",
+    "points": '+0.0" pts";-0.0" pts";0.0" pts"',  # a difference of rates in points (layout scales fractions)
 }
 #: Chart value-axis formats of the named formats (shorter than the cells').
 AXIS_FORMATS: dict[str, str] = {"percent": "0%", "lift": '0.0"x"', "currency": "#,##0",
                                 "integer": "#,##0"}
 
 
+#: Symbols of common currency codes; any other known code is written before the amount.
+CURRENCY_SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹",
+                                    "CNY": "¥", "KRW": "₩", "CHF": "CHF ", "CAD": "CA$",
+                                    "AUD": "A$"}
+
+
+def currency_format(code: str | None) -> str:
+    """The named format of amounts in ``code`` ("currency" when the currency is not known)."""
+    code = (code or "").strip().upper()
+    return f"currency:{code}" if code.isalpha() and len(code) == 3 else "currency"
+
+
 def number_format(fmt: str | None) -> str:
-    """The Excel code of a named format ("General" for none or an unknown name)."""
+    """The Excel code of a named format ("General" for none or an unknown name); "currency:USD"
+    is an amount in a known currency ("$"#,##0), plain "currency" carries no symbol."""
+    if fmt and fmt.startswith("currency:"):
+        code = fmt.split(":", 1)[1]
+        symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
+        return f'"{symbol}"#,##0'
     return EXCEL_FORMATS.get(fmt or "", "General")
 
 
 def axis_format(fmt: str | None) -> str:
     """The Excel code of a chart axis with values of the named format."""
+    if fmt and fmt.startswith("currency:"):
+        return number_format(fmt)
     return AXIS_FORMATS.get(fmt or "", "General")
 
 

@@ -117,7 +117,8 @@ def fake_analysis(*, empty_personas: bool = False) -> Analysis:
         "Area": ["Industry", "Personas"], "Confidence": ["High", "High"],
     })
     tables = {
-        "tblActions": actions, "tblSummary": summary, "tblPatterns": _patterns(), "tblOwners": owners, "tblDrivers": drivers,
+        "tblActions": actions, "tblSummary": summary, "tblPatterns": _patterns(), "tblOwners": owners,
+        "tblDrivers": drivers,
         "tblTrend": trend, "tblLossReasons": losses, "tblCompetitors": competitors,
         "tblPersonas": personas, "tblCommittee": committee, "tblQualification": qualification,
         "tblRecommendations": recs, "tblDataQuality": dq, "tblColumnMap": colmap,

@@ -345,7 +345,14 @@ class _Sheet:
         return True
 
     def finish(self) -> SheetSpec:
-        return self.builder.place()
+        """Place everything; the reading note spans the first table's columns (one page)."""
+        spec = self.builder.place()
+        tables = spec.tables()
+        if tables:
+            span = max(tables[0].last_col - LEFT + 1, 6)
+            spec.blocks = [replace(b, width=span) if isinstance(b, Note) and b.row == 5 else b
+                           for b in spec.blocks]
+        return spec
 
 
 def _fmt_pct(x: object) -> str:
@@ -510,8 +517,10 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
                               "Value": SUMMARY_WIDTHS[LEFT + 2], "Note": SUMMARY_WIDTHS[LEFT + 3]},
                       formats={**summary.formats, "Value": "number", "Note": "text"})
     spec.blocks.append(summary)
-    spec.printing = print_setup(spec, [(1, LEFT + SUMMARY_SPAN - 1),
-                                       (TREND_COL, max(trend.last_col, TREND_COL))], actions.row)
+    printing = print_setup(spec, [(1, LEFT + SUMMARY_SPAN - 1),
+                                  (TREND_COL, max(trend.last_col, TREND_COL))], actions.row)
+    # Summary's tables share no header row, and none runs over a page: no print titles
+    spec.printing = replace(printing, title_rows=None)
     return spec
 
 

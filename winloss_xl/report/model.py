@@ -31,7 +31,7 @@ def text_lines(text: str, chars: float) -> int:
     """Lines ``text`` takes when wrapped at word boundaries in a column ``chars`` wide
     (a character of the default font ~ one unit of column width; 10 pt text is a bit narrower).
     """
-    room = max(chars * 1.1, 4.0)
+    room = max(chars * 1.2, 4.0)
     lines, used = 1, 0.0
     for word in str(text).split():
         need = len(word) + (1 if used else 0)

@@ -111,6 +111,8 @@ def _named_styles() -> list[NamedStyle]:
 # shared style objects (openpyxl hashes each one it registers; reuse keeps writing fast)
 _TEXT = Alignment(vertical="top", indent=1)
 _TEXT_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
+#: numbers keep a character's room from the text in the column to their right
+_NUMBER = Alignment(horizontal="right", vertical="top", indent=1)
 _VERDICT_LOOK = {v: (PatternFill("solid", fgColor=look.fill),
                      Font(name=theme.FONT, size=theme.LOOKS["cell"].size, bold=True, color=look.color))
                  for v, look in theme.VERDICT_LOOKS.items()}
@@ -207,7 +209,7 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str], widths: dict[int
         put(cell, h)
         cell.style = theme.LOOKS["header"].style
         if t.formats.get(columns[j], "text") not in ("text", "date"):
-            cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
+            cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True, indent=1)
     _grow_row(ws, t.row, t.header_height(widths))
     if frame.empty:
         for j in range(len(columns)):
@@ -247,6 +249,7 @@ def _write_body(ws: Worksheet, t: Table, columns: list[str], widths: dict[int, f
             code = theme.number_format(fmt) if fmt else codes[name]
             if cell.value is not None and not isinstance(cell.value, str):
                 cell.number_format = code
+                cell.alignment = _NUMBER
             if isinstance(cell.value, str):
                 cell.alignment = _TEXT_WRAP if name in wrap else _TEXT
     for r, height in t.row_heights(widths).items():

@@ -350,6 +350,9 @@ class _Sheet:
         tables = spec.tables()
         if tables:
             span = max(tables[0].last_col - LEFT + 1, 6)
+            breaks = [b for b in spec.printing.col_breaks if b >= LEFT]
+            if breaks:  # never across a printed page's edge
+                span = min(span, breaks[0] - LEFT + 1)
             spec.blocks = [replace(b, width=span) if isinstance(b, Note) and b.row == 5 else b
                            for b in spec.blocks]
         return spec

@@ -22,7 +22,7 @@ import pandas as pd
 from ..engine.analysis import CONTRACT_TABLES, Analysis
 from . import theme
 from .model import Chart, Fmt, Kpi, Kpis, Note, Report, SheetSpec, Table, Title
-from .placement import SheetBuilder, print_setup
+from .placement import SheetBuilder, collapse_to_page, print_setup
 
 LEFT = 2  #: first content column (B)
 NOTE_WIDTH = 10  #: columns a paragraph spans
@@ -141,6 +141,8 @@ def column_rank(name: str, fmt: Fmt) -> int:
     """Where a column goes by the one convention: counts, amounts and days, rates, interval,
     lift, p, q, verdict, then other text."""
     low = name.lower()
+    if low == "role":
+        return 0  # says how to read the row (a process measure is labelled so)
     if low in ("verdict", "assessment"):
         return 7
     if fmt == "pvalue":
@@ -154,6 +156,18 @@ def column_rank(name: str, fmt: Fmt) -> int:
     if fmt in ("integer", "number", "days") or fmt.startswith("currency"):
         return 1
     return 8
+
+
+def key_columns(name: str, frame: pd.DataFrame) -> set[str]:
+    """Columns that never fold away: the contract's first columns, else the leading labels,
+    and a column's role (a process measure is labelled so, DESIGN.md)."""
+    fixed = set(CONTRACT_FIRST_COLUMNS.get(name, ()))
+    if not fixed:
+        for c in frame.columns:
+            if column_format(str(c), frame[c]) != "text":
+                break
+            fixed.add(str(c))
+    return fixed | {"Role"}
 
 
 def display_frame(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -315,7 +329,12 @@ class _Sheet:
     def table(self, analysis: Analysis, name: str, gap: int = 2) -> Table:
         t = _table(analysis, name, 0, currency=self.currency,
                    **_scales(analysis.tables.get(name, pd.DataFrame())))
+        t = collapse_to_page(t, key_columns(name, t.frame))
         note = analysis.notes.get(name, "")
+        if t.collapsed:
+            note = (f"{note} Detail columns ({', '.join(t.collapsed)}) are grouped and folded "
+                    "so the table prints on one page width: click + above the header to show "
+                    "them.").strip()
         self._items[name] = self.builder.table(t, trail=note if not t.frame.empty else "", gap=gap)
         return t
 

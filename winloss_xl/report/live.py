@@ -352,7 +352,8 @@ def _conditional_formats(sheet: Any, t: Table) -> None:
         if span:
             col, first, last = span
             sheet.range((first, col), (last, col)).conditional_formats.add_color_scale(
-                colours, thresholds=list(theme.scale_thresholds(name)), threshold_type="number")
+                colours, thresholds=list(theme.scale_thresholds(name, t.formats.get(name))),
+                threshold_type="number")
 
 
 def _write_note(sheet: Any, b: Note, span_chars: float) -> None:
@@ -452,9 +453,18 @@ def _window_settings(sheet: Any, spec: SheetSpec) -> None:
         for row in p.row_breaks:
             api.HPageBreaks.Add(api.Cells(row + 1, 1))
 
+    def fold() -> None:
+        for t in spec.tables():
+            cols = t.collapsed_columns()
+            if cols:
+                group = api.Range(api.Cells(1, cols[0]), api.Cells(1, cols[-1])).EntireColumn
+                group.Group()
+                group.Hidden = True
+
     _quietly(freeze)
     _quietly(tab)
     _quietly(page)
+    _quietly(fold)
 
 
 #: Excel's ``xlLandscape`` page orientation.

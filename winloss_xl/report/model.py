@@ -120,6 +120,14 @@ class Table:
     cell_formats: dict[tuple[int, str], Fmt] = field(default_factory=dict)
     #: columns whose text wraps (long sentences such as Recommendation, Evidence)
     wrap: tuple[str, ...] = ()
+    #: detail columns grouped and collapsed (hidden until the user expands the group), so the
+    #: table prints legibly on one page width; they stay in the Excel Table
+    collapsed: tuple[str, ...] = ()
+
+    def collapsed_columns(self) -> list[int]:
+        """Sheet columns of the collapsed detail columns, left to right."""
+        names = self.column_names()
+        return [self.col + names.index(c) for c in self.collapsed if c in names]
 
     @property
     def last_row(self) -> int:
@@ -167,8 +175,8 @@ class Table:
                 longest = 8
             elif fmt.startswith("currency") or fmt == "integer":
                 biggest = pd.to_numeric(frame[name], errors="coerce").abs().max()
-                longest = len(f"{biggest:,.0f}") + (4 if fmt != "integer" else 0) \
-                    if pd.notna(biggest) else 4
+                symbol = 4 if fmt.startswith("currency:") else 0
+                longest = len(f"{biggest:,.0f}") + symbol if pd.notna(biggest) else 4
             else:
                 longest = 10
             word = max((len(w) for w in name.split()), default=4)

@@ -45,6 +45,28 @@ def column_points(width_chars: float) -> float:
     return width_chars * POINTS_PER_CHAR
 
 
+def page_chars(scale: int = MIN_SCALE) -> float:
+    """Characters of column width one printed page holds at ``scale`` percent (with column A)."""
+    return PAGE_WIDTH_PT * 100 / scale / POINTS_PER_CHAR - 2
+
+
+def collapse_to_page(t: Table, keep: frozenset[str] | set[str]) -> Table:
+    """``t`` with trailing detail columns (not in ``keep``) collapsed until the visible ones
+    print on one page width at MIN_SCALE; unchanged when it already fits."""
+    widths = list(t.column_widths().values())
+    names = t.column_names()
+    room, total = page_chars(), sum(widths)
+    hidden: list[str] = []
+    for name, width in reversed(list(zip(names, widths))):
+        if total <= room:
+            break
+        if name in keep:
+            continue
+        hidden.insert(0, name)
+        total -= width
+    return replace(t, collapsed=tuple(hidden)) if hidden else t
+
+
 def fights(a: list[float], b: list[float]) -> bool:
     """True when two tables stacked in the same columns would force a column far wider than
     one of them needs (column by column, from the left)."""
@@ -231,9 +253,11 @@ def print_setup(spec: SheetSpec, segments: list[tuple[int, int]], header_row: in
     page; print titles (the lanes' header row) when a table runs over a page."""
     widths = _widths(spec)
 
+    hidden = {c for t in spec.tables() for c in t.collapsed_columns()}
+
     def points(first: int, last: int) -> float:
         return sum(column_points(widths.get(c, theme.DEFAULT_COLUMN_WIDTH))
-                   for c in range(first, last + 1))
+                   for c in range(first, last + 1) if c not in hidden)
 
     total = points(1, max((s[1] for s in segments), default=1))
     fit = total * MIN_SCALE / 100 <= PAGE_WIDTH_PT
@@ -298,5 +322,5 @@ def _row_breaks(spec: SheetSpec, heights: dict[int, float], page: float, header_
     return out
 
 
-__all__ = ["MIN_SCALE", "SheetBuilder", "column_points", "fights", "page_rows", "print_setup",
-           "row_heights", "text_lines"]
+__all__ = ["MIN_SCALE", "SheetBuilder", "collapse_to_page", "column_points", "fights",
+           "page_chars", "page_rows", "print_setup", "row_heights", "text_lines"]

@@ -143,9 +143,12 @@ DATA_BAR_RANGE = (0, 1)
 SCALE_COLOURS = ("F8A5A5", "FFFFFF", "8FD19E")
 
 
-def scale_thresholds(column: str) -> tuple[float, float, float]:
-    """Low, neutral and high value of a colour scale: lift is neutral at 1, differences at 0."""
-    return (0.5, 1, 1.5) if column.lower().startswith("lift") else (-0.2, 0, 0.2)
+def scale_thresholds(column: str, fmt: str | None = None) -> tuple[float, float, float]:
+    """Low, neutral and high value of a colour scale: lift is neutral at 1, differences at 0
+    (fractions, or points when the column is shown in points)."""
+    if column.lower().startswith("lift"):
+        return (0.5, 1, 1.5)
+    return (-20.0, 0.0, 20.0) if fmt == "points" else (-0.2, 0, 0.2)
 
 
 # ------------------------------------------------------------------------ row heights

@@ -277,7 +277,7 @@ def _conditional(ws: Worksheet, t: Table) -> None:
     for name in t.color_scales:
         span = t.body_column(name)
         if span:
-            lo, mid, hi = theme.scale_thresholds(name)
+            lo, mid, hi = theme.scale_thresholds(name, t.formats.get(name))
             ws.conditional_formatting.add(
                 _column_ref(span),
                 ColorScaleRule(start_type="num", start_value=lo, start_color=below,
@@ -294,6 +294,17 @@ def _column_ref(span: tuple[int, int, int]) -> str:
 def _column_widths(ws: Worksheet, spec: SheetSpec) -> None:
     for c, w in sorted(spec.effective_column_widths().items()):
         ws.column_dimensions[get_column_letter(c)].width = w
+
+
+def _fold_detail_columns(ws: Worksheet, spec: SheetSpec) -> None:
+    """Group and collapse each table's detail columns (model.Table.collapsed)."""
+    for t in spec.tables():
+        cols = t.collapsed_columns()
+        if cols:
+            ws.column_dimensions.group(get_column_letter(cols[0]), get_column_letter(cols[-1]),
+                                       outline_level=1, hidden=True)
+    if any(t.collapsed for t in spec.tables()):
+        ws.sheet_properties.outlinePr.summaryRight = False  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- charts
@@ -456,6 +467,7 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
         ws.sheet_properties.tabColor = spec.tab_color
     _column_widths(ws, spec)
     draw(spec, _SheetWriter(ws, spec, used_names))
+    _fold_detail_columns(ws, spec)
     if spec.freeze_row:
         ws.freeze_panes = ws.cell(spec.freeze_row, 1).coordinate
     _page_setup(ws, spec)

@@ -94,11 +94,8 @@ CAPTIONS: dict[str, str] = {
     "tblCompetitors": "Competitors: our win rate when they are in the deal",
     "tblLossReasonsRaw": "Loss reasons as exported",
     "tblLossStages": "Stage at which lost deals died",
-    "tblPersonas": "Buyer personas: win rate with and without them on the deal (lift = with / "
-                   "without; a deal counts in every persona on it, so shares add up to more "
-                   "than 100%)",
-    "tblBuyingGroups": "Buying groups: deals where anyone of a function is involved, against "
-                       "deals without (lift = with / without)",
+    "tblPersonas": "Buyer personas: win rate with and without them on the deal",
+    "tblBuyingGroups": "Buying groups: deals where anyone of a function is involved",
     "tblCommittee": "Buying committee size",
     "tblDecisionMakers": "Decision makers: who signs the deals we win",
     "tblCommitteeSeniority": "Seniority mix of the buying committee",
@@ -125,7 +122,7 @@ INTEGER_COLUMNS = frozenset({
 TEXT_WIDTHS: dict[str, float] = {
     "Recommendation": 40, "Evidence": 40, "Detail": 50, "Loss reason": 24, "Segment": 22,
     "Typical role": 16, "Mapped to": 30, "Source column": 24, "Check": 30, "Area": 18,
-    "Seniority": 14, "Function": 14, "Role": 12, "Dimension": 15, "Persona": 20,
+    "Seniority": 13, "Function": 14, "Role": 12, "Dimension": 15, "Persona": 18,
     "Meaning": 80, "Term": 26, "Action": 40,
 }
 WRAP_COLUMNS = ("Recommendation", "Evidence", "Detail", "Meaning", "Action", "Term")

@@ -180,7 +180,7 @@ class Table:
             else:
                 longest = 10
             word = max((len(w) for w in name.split()), default=4)
-            header = len(name) if len(name) <= 8 else max(word, 8)
+            header = len(name) if len(name) <= 7 else max(word, 7)
             pad = 3 if fmt == "text" else 2
             out[self.col + j] = float(min(max(header + 2, longest + pad, 7), MAX_TEXT_WIDTH))
         return out

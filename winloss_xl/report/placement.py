@@ -25,7 +25,7 @@ from .model import Chart, Note, PrintSetup, SheetSpec, Table, Title, text_lines
 #: about 7.8 pt high in the PDF (a word's box holds ascenders and descenders: 1.3 x the size).
 MIN_SCALE = 60
 #: Printable area of a landscape Letter page with the report's margins, in points.
-PAGE_WIDTH_PT = 11 * 72 - 2 * 0.4 * 72
+PAGE_WIDTH_PT = (11 * 72 - 2 * 0.4 * 72) * 0.95  # 5% spare: applications round widths up
 PAGE_HEIGHT_PT = 8.5 * 72 - 2 * 0.5 * 72 - 2 * 0.3 * 72
 #: Two tables fight over a column when one needs this many more characters than the other...
 FIGHT_CHARS = 14.0
@@ -184,8 +184,8 @@ class SheetBuilder:
         row = header_row - 1 - len(lane.items[0].lead)  # the first table's header on header_row
         last_col = lane.col
         for it in lane.items:
-            ncols = max(len(it.table.column_names()), 1)
-            width = max(ncols, 1)
+            ncols = len(it.table.column_names()) - len(it.table.collapsed)
+            width = max(ncols, 1)  # notes span the visible columns (folded ones print as nothing)
             for text, style in it.lead:
                 spec.blocks.append(Note(row=row, col=lane.col, text=text, width=width,
                                         style=style))  # type: ignore[arg-type]
@@ -249,8 +249,8 @@ def _last_row(spec: SheetSpec) -> int:
 
 def print_setup(spec: SheetSpec, segments: list[tuple[int, int]], header_row: int) -> PrintSetup:
     """Fit to width when the whole sheet prints at MIN_SCALE or more, else a fixed scale with
-    column breaks between segments; row breaks before stacked tables that would straddle a
-    page; print titles (the lanes' header row) when a table runs over a page."""
+    column breaks between segments; row breaks before tables that would straddle a page;
+    print titles (the lanes' header row) when a table still runs over a page."""
     widths = _widths(spec)
 
     hidden = {c for t in spec.tables() for c in t.collapsed_columns()}
@@ -270,11 +270,10 @@ def print_setup(spec: SheetSpec, segments: list[tuple[int, int]], header_row: in
         col_breaks = _col_breaks(segments, points, PAGE_WIDTH_PT * 100 / scale)
     heights = row_heights(spec)
     page = PAGE_HEIGHT_PT * 100 / scale
-    tables = spec.tables()
-    long_table = any(sum(heights.get(r, theme.DEFAULT_ROW_HEIGHT)
-                         for r in range(t.row, t.last_row + 1)) > page * 0.9 for t in tables)
-    row_breaks = _row_breaks(spec, heights, page, header_row)
-    titles = (header_row, header_row) if long_table else None
+    row_breaks, page_of = _row_breaks(spec, heights, page)
+    # print titles when a table's rows run onto a second page (its header is not on it)
+    crosses = any(page_of.get(t.last_row, 1) != page_of.get(t.row, 1) for t in spec.tables())
+    titles = (header_row, header_row) if crosses else None
     return PrintSetup(fit_width=fit, scale=scale, col_breaks=tuple(col_breaks),
                       row_breaks=tuple(row_breaks), title_rows=titles)
 
@@ -288,7 +287,7 @@ def _col_breaks(segments: list[tuple[int, int]], points, room: float) -> list[in
         start = a if k == 0 else segments[k - 1][1] + 1  # the gap column rides with the segment
         if used + points(start, b) > room and used > 0 and k > 0:
             out.append(start - 1)
-            used = 0.0
+            used = -points(start, a - 1)  # a page's first segment does not pay for its gap
         for c in range(start, b + 1):
             w = points(c, c)
             if used + w > room and used > 0:
@@ -298,28 +297,31 @@ def _col_breaks(segments: list[tuple[int, int]], points, room: float) -> list[in
     return out
 
 
-def _row_breaks(spec: SheetSpec, heights: dict[int, float], page: float, header_row: int) -> list[int]:
-    """Rows after which a page ends: before a stacked table (its caption and lead notes) that
-    would otherwise straddle a page boundary."""
-    starts = sorted({t.row - 1 for t in spec.tables() if t.row - 1 > header_row})
-    if not starts:
-        return []
-    ends = {t.row - 1: t.last_row + 1 for t in spec.tables()}
+def _row_breaks(spec: SheetSpec, heights: dict[int, float],
+                page: float) -> tuple[list[int], dict[int, int]]:
+    """Rows after which a page ends, and the printed page of each row: a page ends before a
+    table (its caption) that would otherwise straddle a page boundary and fits on one page,
+    unless that row lies inside another lane's table."""
+    tables = spec.tables()
+    ends: dict[int, int] = {}
+    for t in tables:
+        ends[t.row - 1] = max(ends.get(t.row - 1, 0), t.last_row + 1)
+    inside = {x for t in tables for x in range(t.row, t.last_row + 1)}  # a break there cuts a table
     out: list[int] = []
-    used, r = 0.0, 1
-    last = _last_row(spec)
-    while r <= last:
-        if r in starts and out[-1:] != [r - 1]:
+    page_of: dict[int, int] = {}
+    used, number = 0.0, 1
+    for r in range(1, _last_row(spec) + 1):
+        if r in ends and r > 2 and used > 0 and r not in inside:
             block = sum(heights.get(x, theme.DEFAULT_ROW_HEIGHT) for x in range(r, ends[r] + 1))
             if used + block > page and block <= page:
                 out.append(r - 1)
-                used = 0.0
+                used, number = 0.0, number + 1
         h = heights.get(r, theme.DEFAULT_ROW_HEIGHT)
         if used + h > page:
-            used = 0.0
+            used, number = 0.0, number + 1
         used += h
-        r += 1
-    return out
+        page_of[r] = number
+    return out, page_of
 
 
 __all__ = ["MIN_SCALE", "SheetBuilder", "collapse_to_page", "column_points", "fights",

@@ -252,6 +252,8 @@ def column_format(name: str, series: pd.Series | None = None) -> Fmt:
 
 def metric_format(metric: str) -> Fmt:
     """Format of one tblSummary metric (its Value column mixes kinds)."""
+    if metric in METRIC_LABELS.values() or metric in METRIC_LABELS:
+        return "number"  # the score's separation (AUC): 0.5 to 1.0
     low = metric.lower()
     if "date" in low:
         return "date"
@@ -356,7 +358,12 @@ class _Sheet:
             item.trail = f"{item.trail} {extra}".strip()  # type: ignore[attr-defined]
             return False
         if kw.get("kind") == "barh" and "height_cm" not in kw:
-            kw["height_cm"] = max(7.5, 0.65 * n + 2.5)  # room for every category label
+            # room for every category label: long labels wrap onto a second line
+            labels = frame[kw["categories"]].iloc[first:first + n].astype(str)
+            lines = sum(2 if len(x) > 40 else 1 for x in labels)
+            kw["height_cm"] = max(7.5, 0.6 * lines + 2.5)
+            if labels.str.len().max() > 40:
+                kw.setdefault("width_cm", 22.0)
         self._items[t.name].chart = dict(source=t.name, first=first, count=n, **kw)  # type: ignore[attr-defined]
         return True
 
@@ -365,7 +372,8 @@ class _Sheet:
         spec = self.builder.place()
         tables = spec.tables()
         if tables:
-            span = max(tables[0].last_col - LEFT + 1, 6)
+            first = tables[0]
+            span = max(len(first.column_names()) - len(first.collapsed), 6)
             breaks = [b for b in spec.printing.col_breaks if b >= LEFT]
             if breaks:  # never across a printed page's edge
                 span = min(span, breaks[0] - LEFT + 1)
@@ -418,6 +426,8 @@ def headline_sentences(analysis: Analysis, n: int = 3) -> list[str]:
         for f in ordered:
             if len(out) >= n:
                 break
+            if f.process:  # a process measure partly follows from the outcome: no headline
+                continue
             if f.sentence and f.sentence not in out:
                 out.append(f.sentence)
     return out[:n]
@@ -478,7 +488,7 @@ def _kpi_tiles(a: Analysis, currency: str | None) -> tuple[Kpi, ...]:
 #: Summary grid: B..F hold tblActions (Priority, Action, Evidence, Area, Confidence), the KPI
 #: tiles (B+C, D, E+F), the findings, the trend chart and tblSummary (Metric, Value, Note in
 #: C, D, E); G is a gap; tblTrend starts at H with widths of its own.
-SUMMARY_WIDTHS: dict[int, float] = {1: 2.0, 2: 9.0, 3: 38.0, 4: 38.0, 5: 18.0, 6: 13.0, 7: 3.0}
+SUMMARY_WIDTHS: dict[int, float] = {1: 2.0, 2: 9.0, 3: 38.0, 4: 36.0, 5: 26.0, 6: 13.0, 7: 3.0}
 SUMMARY_SPAN = 5  #: columns B..F
 TREND_COL = 8
 
@@ -494,7 +504,7 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
     spec.blocks.append(Kpis(row=5, col=LEFT, tiles=_kpi_tiles(a, a.currency), spans=(2, 1, 2)))
     actions = _table(a, "tblActions", 10)
     actions = replace(actions, caption="What to do next", wrap=("Action", "Evidence"),
-                      widths={"Priority": 9, "Action": 38, "Evidence": 38, "Area": 18,
+                      widths={"Priority": 9, "Action": 38, "Evidence": 36, "Area": 26,
                               "Confidence": 13})
     spec.blocks.append(actions)
     row = actions.last_row + 2
@@ -507,7 +517,7 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
         spec.blocks.append(Note(row=row, col=LEFT, text=f"{i}.  {s}", width=SUMMARY_SPAN,
                                 style="finding"))
         row += 1
-    if a.sentences.get("trend"):
+    if a.sentences.get("trend") and a.sentences["trend"] not in heads:
         spec.blocks.append(Note(row=row, col=LEFT, text=f"Trend: {a.sentences['trend']}",
                                 width=SUMMARY_SPAN, style="finding"))
         row += 1

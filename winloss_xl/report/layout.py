@@ -226,6 +226,8 @@ def column_format(name: str, series: pd.Series | None = None) -> Fmt:
     low = name.lower()
     if name in POINT_FRACTION_COLUMNS or low.endswith("(pts)"):
         return "points"
+    if name == "Threshold":
+        return "score"
     if name in PERCENT_COLUMNS or "rate" in low or low.startswith("share"):
         return "percent"
     if name in ("p-value", "q-value") or low.endswith("p-value") or low.endswith("q-value"):

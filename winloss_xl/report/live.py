@@ -361,7 +361,7 @@ def _write_note(sheet: Any, b: Note, span_chars: float) -> None:
     cell.value = typed_text(b.text)
     _look(_span(sheet, b.row, b.col, 1, b.width), b.style if b.style in theme.LOOKS else "note")
     _span(sheet, b.row, b.col, 1, b.width).wrap_text = True
-    cell.row_height = theme.note_height(b.text, b.style, span_chars)
+    cell.row_height = _taller(cell.row_height, theme.note_height(b.text, b.style, span_chars))
 
 
 def _write_chart(sheet: Any, spec: SheetSpec, c: Chart) -> None:

@@ -36,7 +36,8 @@ EXCEL_FORMATS: dict[str, str] = {
     "pvalue": '[<0.0001]"< 0.0001";0.0000',  # cells.P_FLOOR: never "0", never an exponent
     "lift": '0.00"x"',
     "date": "yyyy-mm-dd",
-    "points": '+0.0" pts";-0.0" pts";0.0" pts"',  # a difference of rates in points (layout scales fractions)
+    "points": '+0.0" pts";-0.0" pts";0.0" pts"',  # a difference of rates in points
+    "score": "General",  # a threshold on the score's own scale: 0.75, 7.5 or 75 as recorded
 }
 #: Chart value-axis formats of the named formats (shorter than the cells').
 AXIS_FORMATS: dict[str, str] = {"percent": "0%", "lift": '0.0"x"', "currency": "#,##0",

@@ -171,8 +171,7 @@ def _write_note(ws: Worksheet, b: Note) -> None:
     style = STYLE_FOR_NOTE.get(b.style, theme.LOOKS["note"].style)
     _merge(ws, b.row, b.col, b.width, style)
     put(ws.cell(b.row, b.col), b.text)
-    ws.row_dimensions[b.row].height = theme.note_height(
-        b.text, b.style, _span_chars(ws, b.col, b.width))
+    _grow_row(ws, b.row, theme.note_height(b.text, b.style, _span_chars(ws, b.col, b.width)))
 
 
 def _write_kpis(ws: Worksheet, b: Kpis) -> None:

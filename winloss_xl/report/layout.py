@@ -23,6 +23,7 @@ from ..engine.analysis import CONTRACT_TABLES, Analysis
 from . import theme
 from .model import Chart, Fmt, Kpi, Kpis, Note, Report, SheetSpec, Table, Title
 from .placement import SheetBuilder, collapse_to_page, print_setup
+from .tables import DECLARATIONS
 
 LEFT = 2  #: first content column (B)
 NOTE_WIDTH = 10  #: columns a paragraph spans
@@ -75,37 +76,11 @@ def glossary_table() -> pd.DataFrame:
     return pd.DataFrame(list(GLOSSARY), columns=["Term", "Meaning"])
 
 
-#: Which sheet an extra (non-contract) table goes to.
-EXTRA_TABLE_SHEETS: dict[str, str] = {
-    "tblLossReasonsRaw": "Loss Reasons",
-    "tblLossStages": "Loss Reasons",
-    "tblDecisionMakers": "Personas",
-    "tblBuyingGroups": "Personas",
-}
-
-#: Captions shown above each table.
-CAPTIONS: dict[str, str] = {
-    "tblSummary": "Headline figures",
-    "tblTrend": "Quarter by quarter",
-    "tblPatterns": "Win rate by segment, every dimension",
-    "tblOwners": "Owners: actual win rate against the rate their deal mix predicts",
-    "tblDrivers": "Key drivers: the segments that move the win rate most",
-    "tblLossReasons": "Loss reasons (a deal may give several)",
-    "tblCompetitors": "Competitors: our win rate when they are in the deal",
-    "tblLossReasonsRaw": "Loss reasons as exported",
-    "tblLossStages": "Stage at which lost deals died",
-    "tblPersonas": "Buyer personas: win rate with and without them on the deal",
-    "tblBuyingGroups": "Buying groups: deals where anyone of a function is involved",
-    "tblCommittee": "Buying committee size",
-    "tblDecisionMakers": "Decision makers: who signs the deals we win",
-    "tblCommitteeSeniority": "Seniority mix of the buying committee",
-    "tblRecommendations": "Recommendations, each with its evidence",
-    "tblQualification": "Qualification score thresholds",
-    "tblDataQuality": "What ingestion checked, fixed and left out",
-    "tblColumnMap": "How each source column was used",
-    "tblActions": "What to do next",
-    "tblGlossary": "Glossary: the terms the report uses",
-}
+#: Which sheet an extra (non-contract) table goes to, and the caption above each table
+#: (from the one declaration per table, report/tables.py).
+EXTRA_TABLE_SHEETS: dict[str, str] = {d.name: d.sheet for d in DECLARATIONS
+                                      if d.name not in CONTRACT_TABLES}
+CAPTIONS: dict[str, str] = {d.name: d.caption for d in DECLARATIONS}
 
 #: Columns formatted as percentages (rates are fractions in the tables).
 PERCENT_COLUMNS = frozenset({
@@ -195,30 +170,8 @@ def display_frame(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
 
 
 #: DESIGN.md's first columns of each contract table (they stay first, in this order).
-CONTRACT_FIRST_COLUMNS: dict[str, tuple[str, ...]] = {
-    "tblActions": ("Priority", "Action", "Evidence", "Area"),
-    "tblSummary": ("Metric", "Value"),
-    "tblPatterns": ("Dimension", "Segment", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high",
-                    "Lift", "p-value", "q-value", "Verdict"),
-    "tblOwners": ("Owner", "Deals", "Won", "Win rate", "Expected win rate", "Difference", "q-value"),
-    "tblDrivers": ("Segment", "Deals", "Won", "Win rate", "CI low", "CI high", "Lift", "q-value"),
-    "tblTrend": ("Period", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high"),
-    "tblLossReasons": ("Loss reason", "Lost deals", "Share of losses", "Lost amount",
-                       "Share of lost amount"),
-    "tblCompetitors": ("Competitor", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high",
-                       "q-value"),
-    "tblPersonas": ("Persona", "Seniority", "Function", "Deals with", "Won with", "Lost with",
-                    "Share of wins", "Share of losses", "Win rate with", "Win rate without", "Lift",
-                    "q-value", "Verdict", "Typical role"),
-    "tblBuyingGroups": ("Function", "Deals with", "Won with", "Win rate with", "Win rate without",
-                        "Lift", "q-value", "Verdict"),
-    "tblCommittee": ("Contacts on deal", "Deals", "Won", "Win rate", "CI low", "CI high", "q-value"),
-    "tblQualification": ("Threshold", "Accuracy", "Precision", "Recall", "False positives",
-                         "False negatives"),
-    "tblRecommendations": ("Priority", "Area", "Recommendation", "Evidence", "Confidence"),
-    "tblDataQuality": ("Check", "Count", "Detail"),
-    "tblColumnMap": ("Source column", "Mapped to", "Role", "How matched"),
-}
+CONTRACT_FIRST_COLUMNS: dict[str, tuple[str, ...]] = {d.name: d.first_columns for d in DECLARATIONS
+                                                      if d.first_columns}
 
 
 def column_format(name: str, series: pd.Series | None = None) -> Fmt:
@@ -331,12 +284,12 @@ class _Sheet:
         t = _table(analysis, name, 0, currency=self.currency,
                    **_scales(analysis.tables.get(name, pd.DataFrame())))
         t = collapse_to_page(t, key_columns(name, t.frame))
-        note = analysis.notes.get(name, "")
+        notes = [analysis.notes.get(name, "")] if not t.frame.empty else []
         if t.collapsed:
-            note = (f"{note} Detail columns ({', '.join(t.collapsed)}) are grouped and folded "
-                    "so the table prints on one page width: click + above the header to show "
-                    "them.").strip()
-        self._items[name] = self.builder.table(t, trail=note if not t.frame.empty else "", gap=gap)
+            notes.append(f"Detail columns ({', '.join(t.collapsed)}) are grouped and folded so "
+                         "the table prints on one page width: click + above the header to show "
+                         "them.")
+        self._items[name] = self.builder.table(t, trail=notes, gap=gap)
         return t
 
     def chart_right_of(self, t: Table, **kw) -> bool:
@@ -357,7 +310,7 @@ class _Sheet:
         if not (values.fillna(0) != 0).any():
             item = self._items[t.name]
             extra = f"No chart: every {kw['values'][0].lower()} shown is zero or not recorded."
-            item.trail = f"{item.trail} {extra}".strip()  # type: ignore[attr-defined]
+            item.trail.append(extra)  # type: ignore[attr-defined]
             return False
         if kw.get("kind") == "barh" and "height_cm" not in kw:
             # room for every category label: long labels wrap onto a second line
@@ -629,7 +582,7 @@ def _loss_sheet(a: Analysis) -> SheetSpec:
                              y_title="Share of lost amount")
         else:
             item = s._items[t.name]
-            item.trail = (f"{item.trail} No chart: fewer than two recorded loss reasons.").strip()  # type: ignore[attr-defined]
+            item.trail.append("No chart: fewer than two recorded loss reasons.")  # type: ignore[attr-defined]
     s.table(a, "tblCompetitors")
     for name in _extras(a, "Loss Reasons"):
         s.table(a, name)

@@ -81,7 +81,7 @@ def fights(a: list[float], b: list[float]) -> bool:
 class _Item:
     table: Table
     lead: list[tuple[str, str]] = field(default_factory=list)  # notes above the table
-    trail: str = ""  # the engine's note under the table
+    trail: list[str] = field(default_factory=list)  # notes under the table, one a row
     chart: dict | None = None  # Chart keywords, placed right of or above the table
     gap: int = 2
 
@@ -104,7 +104,7 @@ class _Lane:
 
 
 def _item_rows(it: _Item) -> int:
-    return 2 + len(it.lead) + max(len(it.table.frame), 1) + (1 if it.trail else 0) + it.gap
+    return 2 + len(it.lead) + max(len(it.table.frame), 1) + len(it.trail) + it.gap
 
 
 def page_rows(scale: int = MIN_SCALE) -> int:
@@ -125,8 +125,8 @@ class SheetBuilder:
         if text:
             self._lead.append((text, style))
 
-    def table(self, t: Table, trail: str = "", gap: int = 2) -> _Item:
-        item = _Item(t, self._lead, trail, None, gap)
+    def table(self, t: Table, trail: list[str] | None = None, gap: int = 2) -> _Item:
+        item = _Item(t, self._lead, [x for x in trail or [] if x], None, gap)
         self._lead = []
         self.items.append(item)
         return item
@@ -193,8 +193,8 @@ class SheetBuilder:
             t = replace(it.table, row=row + 1, col=lane.col)
             spec.blocks.append(t)
             row = t.last_row + 1
-            if it.trail:
-                spec.blocks.append(Note(row=row, col=lane.col, text=it.trail, width=width,
+            for text in it.trail:
+                spec.blocks.append(Note(row=row, col=lane.col, text=text, width=width,
                                         style="note"))
                 row += 1
             if it.chart and beside:

@@ -148,3 +148,21 @@ def test_qualification_table_on_the_scores_own_scale(tmp_path, scale):
     for row in q.to_dict("records"):
         passing = df["Lead Score"] >= row["Threshold"] - 1e-9
         assert row["Accuracy"] == pytest.approx(((passing & won) | (~passing & ~won)).mean())
+
+
+def test_other_columns_follow_one_order(real):
+    """After the DESIGN.md first columns: counts, rates, interval, lift, p, q, verdict, text."""
+    from winloss_xl.report.layout import column_format, column_rank, display_frame
+    from winloss_xl.report.tables import TABLES
+
+    for a in real.values():
+        for name, frame in a.tables.items():
+            shown = display_frame(name, frame)
+            decl = TABLES.get(name)
+            first = decl.first_columns if decl and decl.first_columns else ()
+            rest = [c for c in shown.columns if c not in first]
+            if not first:  # an extra table keeps its leading labels
+                while rest and column_format(str(rest[0]), shown[rest[0]]) == "text":
+                    rest = rest[1:]
+            ranks = [column_rank(str(c), column_format(str(c), shown[c])) for c in rest]
+            assert ranks == sorted(ranks), (name, rest)

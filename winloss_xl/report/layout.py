@@ -521,6 +521,9 @@ def _trend_chart(spec: SheetSpec, trend: Table, row: int) -> str | None:
     if last < 1:
         return "No chart: fewer than two complete quarters to draw a line through."
     first = max(0, last + 1 - 12)
+    rates = pd.to_numeric(frame["Win rate"].iloc[first:last + 1], errors="coerce").fillna(0)
+    if not (rates != 0).any():
+        return "No chart: every complete quarter's win rate is zero."
     spec.blocks.append(Chart(
         row=row, col=LEFT, title="Win rate by quarter (complete quarters)",
         source="tblTrend", categories="Period", values=("Win rate",), kind="line",

@@ -11,6 +11,7 @@ from winloss_xl import analyze, load_deals
 from winloss_xl.report.layout import build_report
 from winloss_xl.report.model import Chart, Note
 from winloss_xl.report.placement import MIN_SCALE, PAGE_WIDTH_PT, column_points, fights
+from winloss_xl.report.theme import EXCEL_FORMATS
 from winloss_xl.report.xlsx import write_report
 
 
@@ -131,4 +132,4 @@ def test_amounts_carry_the_exports_currency(tmp_path):
     path = write_report(build_report(analyze(load_deals(str(src)))), tmp_path / "n.xlsx")
     ws = load_workbook(path)["Summary"]
     rows = {r[0].value: r[1] for r in ws[ws.tables["tblSummary"].ref][1:]}
-    assert rows["Avg won amount"].number_format == "#,##0"
+    assert rows["Avg won amount"].number_format == EXCEL_FORMATS["currency"]  # no symbol

@@ -25,18 +25,22 @@ INTERVAL_LINE = "9DC3E6"
 INTERVAL_MARK = "404040"
 TABLE_STYLE = "TableStyleMedium2"
 
+#: Room kept right of every number (the width of ")"), so a right-aligned number never runs
+#: into the text of the column beside it.
+PAD = "_)"
 #: Excel number-format codes of the named formats (``model.Fmt``); shared by both writers.
 EXCEL_FORMATS: dict[str, str] = {
     "text": "@",
-    "integer": "#,##0",
-    "number": "#,##0.00",
-    "percent": "0.0%",
-    "currency": "#,##0",
-    "days": '#,##0" d"',
-    "pvalue": '[<0.0001]"< 0.0001";0.0000',  # cells.P_FLOOR: never "0", never an exponent
-    "lift": '0.00"x"',
-    "date": "yyyy-mm-dd",
-    "points": '+0.0" pts";-0.0" pts";0.0" pts"',  # a difference of rates in points
+    "integer": "#,##0" + PAD,
+    "number": "#,##0.00" + PAD,
+    "percent": "0.0%" + PAD,
+    "currency": "#,##0" + PAD,
+    "days": '#,##0" d"' + PAD,
+    # cells.P_FLOOR: never "0", never an exponent
+    "pvalue": f'[<0.0001]"< 0.0001"{PAD};0.0000{PAD}',
+    "lift": '0.00"x"' + PAD,
+    "date": "yyyy-mm-dd" + PAD,
+    "points": f'+0.0" pts"{PAD};-0.0" pts"{PAD};0.0" pts"{PAD}',  # a difference of rates in points
     "score": "General",  # a threshold on the score's own scale: 0.75, 7.5 or 75 as recorded
 }
 #: Chart value-axis formats of the named formats (shorter than the cells').
@@ -62,7 +66,7 @@ def number_format(fmt: str | None) -> str:
     if fmt and fmt.startswith("currency:"):
         code = fmt.split(":", 1)[1]
         symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
-        return f'"{symbol}"#,##0'
+        return f'"{symbol}"#,##0{PAD}'
     return EXCEL_FORMATS.get(fmt or "", "General")
 
 

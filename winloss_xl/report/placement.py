@@ -300,12 +300,16 @@ def _col_breaks(segments: list[tuple[int, int]], points, room: float) -> list[in
 def _row_breaks(spec: SheetSpec, heights: dict[int, float],
                 page: float) -> tuple[list[int], dict[int, int]]:
     """Rows after which a page ends, and the printed page of each row: a page ends before a
-    table (its caption) that would otherwise straddle a page boundary and fits on one page,
-    unless that row lies inside another lane's table."""
+    table (its caption) or a chart that would otherwise straddle a page boundary and fits on
+    one page, unless that row lies inside another lane's table."""
     tables = spec.tables()
     ends: dict[int, int] = {}
     for t in tables:
         ends[t.row - 1] = max(ends.get(t.row - 1, 0), t.last_row + 1)
+    for c in spec.blocks:  # a chart is a block too: it moves to the next page whole
+        if isinstance(c, Chart):
+            last = c.row + math.ceil(c.height_cm / 0.53)
+            ends[c.row] = max(ends.get(c.row, 0), last)
     inside = {x for t in tables for x in range(t.row, t.last_row + 1)}  # a break there cuts a table
     out: list[int] = []
     page_of: dict[int, int] = {}

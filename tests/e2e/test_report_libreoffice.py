@@ -201,3 +201,23 @@ def test_every_chart_has_a_non_zero_value(workbooks):
             values = [c.value for row in ws[cells.replace("$", "")] for c in row]
             by_chart.append([v for v in values if isinstance(v, (int, float))])
         assert all(any(v != 0 for v in vals) for vals in by_chart), (name, refs)
+
+
+#: The CSV filter with "save cell contents as shown" on (the ninth token).
+CSV_AS_SHOWN = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{sheet}'
+
+
+def test_tiny_q_values_print_as_below_the_floor(workbooks, libreoffice, tmp_path):
+    """As LibreOffice shows them: "< 0.0001", never 0.0000 and never an exponent."""
+    import re
+
+    path, _ = workbooks["demo"]
+    libreoffice.convert([path], CSV_AS_SHOWN.format(sheet=GENERATED_SHEETS.index("Patterns") + 1),
+                        tmp_path)
+    text = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    header = next(r for r in rows if "q-value" in r)
+    q = header.index("q-value")
+    shown = [r[q].strip() for r in rows[rows.index(header) + 1:] if len(r) > q and r[q].strip()]
+    assert "< 0.0001" in shown
+    assert not [v for v in shown if v.strip() in ("0", "0.0000") or re.search(r"\dE-?\d", v, re.I)]

@@ -110,6 +110,7 @@ def test_q_value_sentence_one_and_correct(real, tmp_path):
         path = write_report(build_report(a), tmp_path / f"{name}.xlsx")
         cells = _cells(path)
         assert not [c for c in cells if fluke.search(c)], name
+        assert not [c for c in cells if re.search(r"\d[eE]-\d", c)], name  # no exponents
         about_q = [c for c in cells if "A q-value is" in c]
         assert about_q, name
         assert all(QVALUE_SENTENCE in c for c in about_q), name

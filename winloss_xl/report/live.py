@@ -307,7 +307,6 @@ def _format_body(sheet: Any, t: Table, columns: list[str], widths: dict[int, flo
         column = _span(sheet, t.row + 1, t.col + j, n, 1)
         if fmt and fmt != "text":
             column.number_format = theme.number_format(fmt)
-            _quietly(lambda rng=column: setattr(rng.api, "IndentLevel", 1))  # room before the next column
         if name in wrapped:
             column.wrap_text = True
     for r, height in t.row_heights(widths).items():

@@ -111,8 +111,9 @@ def _named_styles() -> list[NamedStyle]:
 # shared style objects (openpyxl hashes each one it registers; reuse keeps writing fast)
 _TEXT = Alignment(vertical="top", indent=1)
 _TEXT_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
-#: numbers keep a character's room from the text in the column to their right
-_NUMBER = Alignment(horizontal="right", vertical="top", indent=1)
+#: numbers sit at the top of their row, as wrapped text does (their formats keep room on the
+#: right: theme.PAD)
+_NUMBER = Alignment(horizontal="right", vertical="top")
 _VERDICT_LOOK = {v: (PatternFill("solid", fgColor=look.fill),
                      Font(name=theme.FONT, size=theme.LOOKS["cell"].size, bold=True, color=look.color))
                  for v, look in theme.VERDICT_LOOKS.items()}

@@ -285,7 +285,7 @@ class _Sheet:
                    **_scales(analysis.tables.get(name, pd.DataFrame())))
         t = collapse_to_page(t, key_columns(name, t.frame))
         notes = [analysis.notes.get(name, "")] if not t.frame.empty else []
-        if t.collapsed:
+        if t.collapsed and not t.frame.empty:
             notes.append(f"Detail columns ({', '.join(t.collapsed)}) are grouped and folded so "
                          "the table prints on one page width: click + above the header to show "
                          "them.")

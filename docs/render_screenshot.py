@@ -1,10 +1,11 @@
-"""Regenerate docs/report-summary.png: the demo report's Summary sheet as LibreOffice prints it.
+"""Regenerate docs/report-summary.png (the demo report's Summary sheet as LibreOffice prints
+it) and docs/report-patterns.png (the first printed page of the Patterns sheet).
 
     python docs/render_screenshot.py [--out docs/report-summary.png] [--dpi 110]
 
-Steps: ``winloss-xl demo`` -> headless LibreOffice -> PDF -> ``pdftoppm`` (first page,
-which is the Summary sheet) -> cropped to the content. Needs ``soffice`` and
-``pdftoppm`` (poppler-utils); uses a private LibreOffice profile in a temp folder.
+Steps: ``winloss-xl demo`` -> headless LibreOffice -> PDF -> ``pdftoppm`` (the sheet's first
+page, found with ``pdftotext``) -> cropped to the content. Needs ``soffice``, ``pdftoppm`` and
+``pdftotext`` (poppler-utils); uses a private LibreOffice profile in a temp folder.
 """
 
 from __future__ import annotations
@@ -42,6 +43,28 @@ def _bbox(ppm: bytes, margin: int) -> tuple[int, int, int, int]:
     return x0, y0, x1 - x0 + 1, y1 - y0 + 1
 
 
+def _first_page_with(pdf: Path, heading: str) -> int:
+    """The number of the first PDF page whose text starts a sheet with ``heading``."""
+    text = subprocess.run([shutil.which("pdftotext") or "pdftotext", "-layout", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    for number, page in enumerate(text.split("\f"), 1):
+        if page.strip().startswith(heading):
+            return number
+    return 1
+
+
+def _crop(pdf: Path, page_no: int, dpi: int, work: Path, out: Path) -> None:
+    page = ["-f", str(page_no), "-l", str(page_no), "-r", str(dpi)]
+    ppm = subprocess.run([shutil.which("pdftoppm") or "pdftoppm", *page, str(pdf)], check=True,
+                         capture_output=True).stdout
+    x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
+    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", *page, "-png", "-singlefile", "-x",
+                    str(x), "-y", str(y), "-W", str(w), "-H", str(h), str(pdf),
+                    str(work / "page")], check=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(work / "page.png", out)
+
+
 def render(out: Path, dpi: int = 110) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
@@ -55,13 +78,8 @@ def render(out: Path, dpi: int = 110) -> Path:
                         "--convert-to", "pdf", "--outdir", str(work), str(report)],
                        check=True, capture_output=True, timeout=240)
         pdf = work / "winloss-demo.pdf"
-        page = ["-f", "1", "-l", "1", "-r", str(dpi)]
-        ppm = subprocess.run([pdftoppm, *page, str(pdf)], check=True, capture_output=True).stdout
-        x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
-        subprocess.run([pdftoppm, *page, "-png", "-singlefile", "-x", str(x), "-y", str(y),
-                        "-W", str(w), "-H", str(h), str(pdf), str(work / "summary")], check=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(work / "summary.png", out)
+        _crop(pdf, 1, dpi, work, out)
+        _crop(pdf, _first_page_with(pdf, "Patterns:"), dpi, work, out.with_name("report-patterns.png"))
     return out
 
 

@@ -149,12 +149,14 @@ class WinLoss:
         return out
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table of the report (tblSummary, tblPatterns, ..., tblChanges)."""
+        """One table of the report (tblSummary, tblPatterns, ..., tblChanges) as the report
+        shows it: its columns in the report's order, differences in points (layout.display_frame).
+        The engine's own tables are ``analysis.tables``."""
         from .engine.changes import CHANGE_TABLES
+        from .report.layout import display_frame
 
-        if name in CHANGE_TABLES:
-            return self.report_analysis.table(name)
-        return self.analysis.table(name)
+        source = self.report_analysis if name in CHANGE_TABLES else self.analysis
+        return display_frame(name, source.table(name))
 
     @cached_property
     def report_analysis(self) -> Any:
@@ -164,8 +166,11 @@ class WinLoss:
         return with_comparison(self.analysis, self.comparison)
 
     def patterns(self, by: Any = None) -> pd.DataFrame:
-        """tblPatterns, or its rows for one dimension (without the Dimension column)."""
-        table = self._patterns_table
+        """tblPatterns as the report shows it, or its rows for one dimension (without the
+        Dimension column)."""
+        from .report.layout import display_frame
+
+        table = display_frame("tblPatterns", self._patterns_table)
         if by is None:
             return table
         dim = self.dimension(by)

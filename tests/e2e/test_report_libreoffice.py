@@ -25,6 +25,9 @@ from exports import write_export
 
 pytestmark = pytest.mark.libreoffice
 
+IBM = (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ibm-sales-win-loss"
+       / "WA_Fn-UseC_-Sales-Win-Loss.csv")
+
 CSV_FILTER = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}'
 
 
@@ -41,6 +44,8 @@ def workbooks(tmp_path_factory, maven_dir) -> dict[str, tuple[Path, float]]:
                             accounts=str(maven_dir / "accounts.csv")),
         "nopersonas": load_deals(str(export)),
     }
+    if IBM.exists():
+        sets["ibm"] = load_deals(str(IBM))
     out: dict[str, tuple[Path, float]] = {}
     for name, ds in sets.items():
         analysis = analyze(ds)
@@ -117,3 +122,102 @@ def test_template_opens(libreoffice, tmp_path):
     libreoffice.convert([tpl], CSV_FILTER.format(sheet=2), tmp_path / "out")
     deals = next((tmp_path / "out").glob("*.csv")).read_text(encoding="utf-8")
     assert deals.startswith("Deal ID,Stage,Amount")
+
+
+# ----------------------------------------------------------------- print and charts (#14)
+
+def _median_word_heights(pdf: Path) -> list[float]:
+    """Median height (points) of the words' boxes on each page, from ``pdftotext -bbox``."""
+    import re
+    import shutil
+    import statistics
+    import subprocess
+
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    html = subprocess.run([exe, "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    out = []
+    for page in html.split("<page ")[1:]:
+        heights = [float(b) - float(a) for a, b in
+                   re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+        if heights:
+            out.append(statistics.median(heights))
+    return out
+
+
+def test_printed_text_at_least_7pt(workbooks, converted):
+    for name in ("demo", "maven"):
+        heights = _median_word_heights(converted / f"{name}.pdf")
+        assert heights, name
+        small = [(i + 1, round(h, 1)) for i, h in enumerate(heights) if h < 7.0]
+        assert not small, (name, small)
+
+
+def test_long_tables_have_print_titles(workbooks):
+    from openpyxl import load_workbook
+
+    from winloss_xl.report.placement import page_rows
+
+    for name, (path, _) in workbooks.items():
+        wb = load_workbook(path)
+        for ws in wb.worksheets:
+            for table in ws.tables.values():
+                first, last = ws[table.ref][0][0].row, ws[table.ref][-1][0].row
+                if last - first > page_rows():
+                    titles = ws.print_title_rows or ""
+                    assert titles, (name, ws.title, table.name)
+                    top, bottom = (int(x) for x in titles.replace("$", "").split(":"))
+                    assert top <= first <= bottom, (name, ws.title, table.name, titles)
+
+
+def _chart_value_refs(path: Path) -> list[str]:
+    import re
+    import zipfile
+
+    refs = []
+    with zipfile.ZipFile(path) as z:
+        for part in z.namelist():
+            if part.startswith("xl/charts/chart") and part.endswith(".xml"):
+                xml = z.read(part).decode()
+                for val in re.findall(r"<(?:c:)?val>(.*?)</(?:c:)?val>", xml, re.S):
+                    refs += re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", val)
+    return refs
+
+
+def test_every_chart_has_a_non_zero_value(workbooks):
+    """Reads each chart's value references from the chart XML and the cells they point to."""
+    from openpyxl import load_workbook
+
+    for name, (path, _) in workbooks.items():
+        wb = load_workbook(path)
+        refs = _chart_value_refs(path)
+        assert name == "ibm" or refs, name  # the demo, Maven and no-contacts reports have charts
+        by_chart: list[list[float]] = []
+        for ref in refs:
+            sheet, cells = ref.rsplit("!", 1)
+            ws = wb[sheet.strip("'")]
+            values = [c.value for row in ws[cells.replace("$", "")] for c in row]
+            by_chart.append([v for v in values if isinstance(v, (int, float))])
+        assert all(any(v != 0 for v in vals) for vals in by_chart), (name, refs)
+
+
+#: The CSV filter with "save cell contents as shown" on (the ninth token).
+CSV_AS_SHOWN = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{sheet}'
+
+
+def test_tiny_q_values_print_as_below_the_floor(workbooks, libreoffice, tmp_path):
+    """As LibreOffice shows them: "< 0.0001", never 0.0000 and never an exponent."""
+    import re
+
+    path, _ = workbooks["demo"]
+    libreoffice.convert([path], CSV_AS_SHOWN.format(sheet=GENERATED_SHEETS.index("Patterns") + 1),
+                        tmp_path)
+    text = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    header = next(r for r in rows if "q-value" in r)
+    q = header.index("q-value")
+    shown = [r[q].strip() for r in rows[rows.index(header) + 1:] if len(r) > q and r[q].strip()]
+    assert "< 0.0001" in shown
+    assert not [v for v in shown if v.strip() in ("0", "0.0000") or re.search(r"\dE-?\d", v, re.I)]

@@ -16,6 +16,7 @@ from winloss_xl.errors import InputError
 from winloss_xl.session import WinLoss
 
 CONTRACT_COLUMNS = {
+    "tblActions": ["Priority", "Action", "Evidence", "Area"],
     "tblSummary": ["Metric", "Value"],
     "tblPatterns": ["Dimension", "Segment", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high",
                     "Lift", "p-value", "q-value", "Verdict"],

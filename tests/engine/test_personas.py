@@ -98,7 +98,8 @@ def test_planted_signal_vp_sales_is_a_driver_and_cfo_is_in_line():
     assert vp_findings[0].recommendation.startswith("Target VP Sales")
     assert "typically as champion" in vp_findings[0].recommendation
     lift = f"lift {(160 / 220) / (40 / 180):.2f}"
-    assert "q = " in vp_findings[0].evidence and lift in vp_findings[0].evidence
+    assert ("q = " in vp_findings[0].evidence or "q < 0.0001" in vp_findings[0].evidence) \
+        and lift in vp_findings[0].evidence
     assert "very strong evidence" in vp_findings[0].sentence
     assert not [f for f in res.findings if "CFO" in f.sentence + f.recommendation]
     assert row(t, "IT staff")["Verdict"] == "In line"

@@ -7,6 +7,7 @@ SHEETS = ("Summary", "Changes", "Patterns", "Drivers", "Loss Reasons", "Personas
 
 #: table -> first columns, in order (more may follow)
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tblActions": ("Priority", "Action", "Evidence", "Area"),
     "tblSummary": ("Metric", "Value"),
     "tblPatterns": ("Dimension", "Segment", "Deals", "Won", "Lost", "Win rate", "CI low", "CI high",
                     "Lift", "p-value", "q-value", "Verdict"),

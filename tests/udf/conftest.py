@@ -28,17 +28,17 @@ def maven_values(maven_dir):
 
 @pytest.fixture(scope="session")
 def maven_headless(maven_dir):
-    """The headless pipeline on the files: load_deals(pipeline, accounts=...) -> analyze."""
-    from winloss_xl import analyze, load_deals
+    """The headless pipeline on the files, as the command line runs it (WinLoss of the paths)."""
+    from winloss_xl import WinLoss
 
-    return analyze(load_deals(maven_dir / "sales_pipeline.csv",
-                              accounts=maven_dir / "accounts.csv"))
+    return WinLoss(maven_dir / "sales_pipeline.csv", accounts=maven_dir / "accounts.csv")
 
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
     """(Excel-shaped values, the same deals saved as .xlsx, headless analysis of that file)."""
-    from winloss_xl import analyze, load_deals
+    from winloss_xl import WinLoss
+
 
     values, clean = demo_export()
     path = tmp_path_factory.mktemp("demo") / "demo-deals.xlsx"
@@ -50,4 +50,4 @@ def demo(tmp_path_factory):
     for row in clean:
         ws.append(row)
     wb.save(path)
-    return values, path, analyze(load_deals(path))
+    return values, path, WinLoss(str(path))  # .table(): each table as the report shows it

@@ -63,7 +63,7 @@ def test_maven_winrate_by_industry_equals_report(maven_values, maven_headless) -
 def test_maven_winrate_equals_summary(maven_values, maven_headless) -> None:
     rate = udfs.WINRATE(maven_values)
     assert isinstance(rate, float)
-    assert rate == pytest.approx(float(maven_headless.summary_value("Win rate")), rel=1e-12)
+    assert rate == pytest.approx(float(maven_headless.analysis.summary_value("Win rate")), rel=1e-12)
 
 
 def test_maven_values_really_are_excel_shaped(maven_values) -> None:
@@ -89,7 +89,7 @@ def test_demo_winrate_by_equals_headless_file(demo) -> None:
     got = udfs.WINRATE_BY(values, "Industry")
     assert_plain_cells(got)
     assert_same_table(got, industry_rows(headless))
-    assert udfs.WINRATE(values) == pytest.approx(float(headless.summary_value("Win rate")),
+    assert udfs.WINRATE(values) == pytest.approx(float(headless.analysis.summary_value("Win rate")),
                                                  rel=1e-12)
 
 
@@ -254,10 +254,10 @@ def bundled():
     from excel_shaped import bundled_demo
 
     from winloss_xl.demo_data import demo_dealset
-    from winloss_xl.engine import analyze
+    from winloss_xl.session import WinLoss
 
     deals, contacts = bundled_demo()
-    return deals, contacts, analyze(demo_dealset())
+    return deals, contacts, WinLoss.of(demo_dealset())
 
 
 def test_bundled_demo_winrate_by_industry_equals_report(bundled) -> None:
@@ -269,7 +269,7 @@ def test_bundled_demo_winrate_by_industry_equals_report(bundled) -> None:
     got = udfs.WINRATE_BY(deals, "Industry")
     assert_plain_cells(got)
     assert_same_table(got, industry_rows(headless))
-    assert udfs.WINRATE(deals) == pytest.approx(float(headless.summary_value("Win rate")),
+    assert udfs.WINRATE(deals) == pytest.approx(float(headless.analysis.summary_value("Win rate")),
                                                 rel=1e-12)
 
 

@@ -34,10 +34,11 @@ from .changes import DRIVER_COLUMNS as CHANGE_DRIVER_COLUMNS
 from .findings import Finding
 from .followup import FOLLOWUP_COLUMNS
 from .personas import persona_analysis
-from .prepare import prepare
+from .prepare import NOT_RECORDED, prepare
 
 #: Contract table names, in report order.
 CONTRACT_TABLES: tuple[str, ...] = (
+    "tblActions",
     "tblSummary",
     "tblPatterns",
     "tblOwners",
@@ -79,6 +80,8 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     sentences: dict[str, str] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
+    #: the export's currency code when one is known ("USD"); amounts carry no symbol otherwise
+    currency: str | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """The table called ``name`` (KeyError names the tables that exist)."""
@@ -133,7 +136,7 @@ def analyze(dealset: DealSet, config: Config | None = None, *, prepared: Any = N
     qual = _qualification_part(prep, out)
     _findings_part(prep, parts, qual, out)
     _quality_part(dealset, prep, out)
-    return _finished(out, cfg)
+    return _finished(out, cfg, dealset.currency)
 
 
 def _summary_part(prep: Any, out: _Parts) -> None:
@@ -274,6 +277,7 @@ def _findings_part(prep: Any, parts: list[Any], qual: Any, out: _Parts) -> None:
     if tables["tblRecommendations"].empty:
         out.notes["tblRecommendations"] = ("No finding is significant or leaning enough to support a "
                                            "recommendation; more closed deals would sharpen the picture.")
+    tables["tblActions"] = recommend.actions_table(out.findings, cfg.fdr, overall, prep.n)
     _headlines(out.sentences, out.findings, tables)
 
 
@@ -291,7 +295,7 @@ def _quality_part(dealset: DealSet, prep: Any, out: _Parts) -> None:
         notes["tblColumnMap"] = "The deals were given as an already-canonical table; no columns were mapped."
 
 
-def _finished(out: _Parts, cfg: Config) -> Analysis:
+def _finished(out: _Parts, cfg: Config, currency: str | None = None) -> Analysis:
     """Every contract table present (empty ones with a note), in contract order, extras after."""
     tables, notes = out.tables, out.notes
     for name in CONTRACT_TABLES:
@@ -303,7 +307,7 @@ def _finished(out: _Parts, cfg: Config) -> Analysis:
             notes[name] = "Nothing to show for these deals."
     ordered = {name: tables[name] for name in CONTRACT_TABLES}
     ordered.update({k: v for k, v in tables.items() if k not in ordered})
-    return Analysis(ordered, notes, out.findings, out.sentences, cfg)
+    return Analysis(ordered, notes, out.findings, out.sentences, cfg, currency)
 
 
 _CONTRACT_COLUMNS: dict[str, list[str]] = {
@@ -343,9 +347,12 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
     fallback = [sentences.get("win_rate", "")]
     loss = tables.get("tblLossReasons")
     if loss is not None and not loss.empty:
-        top = loss.iloc[0]
-        fallback.append(f"The most cited loss reason is {str(top['Loss reason']).lower()} "
-                        f"({top['Share of losses']:.0%} of loss reasons).")
+        # a reason nobody recorded is no finding: the headline names a recorded one, or none
+        named = loss[~loss["Loss reason"].astype(str).isin([losses.UNSPECIFIED, NOT_RECORDED])]
+        if not named.empty:
+            top = named.iloc[0]
+            fallback.append(f"The most cited loss reason is {str(top['Loss reason']).lower()} "
+                            f"({top['Share of losses']:.0%} of loss reasons).")
     fallback.append(sentences.get("trend", ""))
     for s in fallback:
         if len(lines) >= 3:

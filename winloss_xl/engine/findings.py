@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from .. import stats
+from ..report.cells import p_text, points_text
 from .prepare import NOT_RECORDED, Dimension
 
 
@@ -40,6 +41,22 @@ class Finding:
     practical: bool = True
     #: an observation about a process measure: never a headline, never "High"
     process: bool = False
+    #: the action in a sales leader's words, short (tblActions); the recommendation when empty
+    action: str = ""
+    #: the evidence in plain words, numbers a leader reads without a statistics course
+    #: ("279 deals, 64% won against 42% overall"); tblActions adds the strength word
+    plain: str = ""
+    #: what the finding is about (a dimension, "Loss reasons", ...): keeps the actions varied
+    topic: str = ""
+
+    def strength_words(self) -> str:
+        """How strong this finding's evidence is, in words (see :func:`evidence_words`)."""
+        return evidence_words(self.q, practical=self.practical, significant=self.significant)
+
+    @property
+    def q(self) -> float:
+        """The finding's q (or p) back from its strength."""
+        return 10 ** -self.strength if self.strength > 0 else 1.0
 
 
 
@@ -64,6 +81,34 @@ LOSS_ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Evidence in words, settled by q (or p for single tests) and the size of the effect:
+#: (word, largest q) from the strongest down. A significant finding without a practical
+#: effect (|lift - 1| >= 0.10 and 3 points) is one word weaker.
+EVIDENCE_WORDS: tuple[tuple[str, float], ...] = (
+    ("very strong evidence", 0.001),
+    ("strong evidence", 0.01),
+    ("suggestive evidence", 1.0),
+)
+NOT_YET_SIGNIFICANT = "not yet significant: worth testing"
+
+
+def evidence_words(q: float, *, practical: bool = True, significant: bool = True) -> str:
+    """Strength of evidence in words: "very strong evidence" (q <= 0.001), "strong evidence"
+    (q <= 0.01), "suggestive evidence" (significant otherwise); one step weaker without a
+    practical effect; "not yet significant: worth testing" for a leaning result.
+
+    >>> evidence_words(1e-9), evidence_words(1e-9, practical=False), evidence_words(0.05)
+    ('very strong evidence', 'strong evidence', 'suggestive evidence')
+    """
+    if not significant:
+        return NOT_YET_SIGNIFICANT
+    q = 1.0 if q is None or q != q else float(q)
+    level = next(i for i, (_, top) in enumerate(EVIDENCE_WORDS) if q <= top * (1 + 1e-9))
+    if not practical:
+        level = min(level + 1, len(EVIDENCE_WORDS) - 1)
+    return EVIDENCE_WORDS[level][0]
+
+
 def strength_of(q: float) -> float:
     """-log10 q, capped at 300; 0 for missing q."""
     if q is None or math.isnan(q):
@@ -81,7 +126,7 @@ def evidence_text(n: int, won: int, rate: float, low: float, high: float, lift: 
     parts = [f"{n:,} deals, {won:,} won, win rate {_pct(rate)} ({conf:.0%} CI {_pct(low)}-{_pct(high)})"]
     if lift is not None and lift == lift:
         parts.append(f"lift {lift:.2f}")
-    parts.append(f"{q_label} = {q:.2g}")
+    parts.append(f"{q_label} {p_text(q, equals=True)}")
     return ", ".join(parts)
 
 
@@ -131,7 +176,26 @@ def _segment_finding(dim: Dimension, row: dict, overall: float, conf: float) -> 
                        row["CI high"], row["Lift"], q, conf)
     practical = stats.practical_effect(float(row["Win rate"]), overall, float(row["Lift"]))
     area = "ICP" if dim.field == "company_revenue" else "Targeting"
-    return Finding(area, sentence, ev, strength_of(q), significant, rec, practical)
+    who = segment_words(dim.label, str(row["Segment"]))
+    action = (f"Prioritise {who} deals: aim prospecting and pipeline reviews at them" if strong
+              else f"Qualify {who} deals harder, or change how they are sold")
+    if not significant:
+        action = f"Test further: {action[0].lower()}{action[1:]}"
+    plain = f"{int(row['Deals']):,} deals, {_pct(row['Win rate'])} won against {_pct(overall)} overall"
+    return Finding(area, sentence, ev, strength_of(q), significant, rec, practical, action=action,
+                   plain=plain, topic=dim.label)
+
+
+def segment_words(label: str, segment: str) -> str:
+    """A segment as a sales leader says it: "Healthcare" for a worded value, "Deal size 0-15K"
+    or "Employees 100-400" for a band, a code or a yes/no value.
+
+    >>> segment_words("Industry", "Healthcare"), segment_words("Deal Size Category", "5")
+    ('Healthcare', 'Deal Size Category 5')
+    """
+    worded = sum(ch.isalpha() for ch in segment) >= 3 and segment.lower() not in (
+        "yes", "no", "true", "false", "none", "other", "unknown")
+    return segment if worded else f"{label} {segment}"
 
 
 def _process_finding(dim: Dimension, row: dict, overall: float, conf: float) -> Finding:
@@ -146,7 +210,10 @@ def _process_finding(dim: Dimension, row: dict, overall: float, conf: float) -> 
     q = float(row["q-value"])
     ev = evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
                        row["CI high"], row["Lift"], q, conf)
-    return Finding("Process", sentence, ev, strength_of(q), True, rec, practical=False, process=True)
+    plain = (f"{int(row['Deals']):,} deals with a {seg}, {_pct(row['Win rate'])} won against "
+             f"{_pct(overall)} overall")
+    return Finding("Process", sentence, ev, strength_of(q), True, rec, practical=False, process=True,
+                   plain=plain, topic=dim.label)
 
 
 def _icp_wording(findings: list[Finding]) -> list[Finding]:
@@ -160,8 +227,8 @@ def _icp_wording(findings: list[Finding]) -> list[Finding]:
             out.append(f)
         elif f is best:
             band = f.recommendation.split(" = ", 1)[1].split(" deals", 1)[0]
-            out.append(replace(f, recommendation="Sweet spot: focus prospecting on companies with "
-                                                 f"revenue {band}"))
+            rec = f"Sweet spot: focus prospecting on companies with revenue {band}"
+            out.append(replace(f, recommendation=rec, action=rec))
         else:
             out.append(replace(f, area="Targeting"))
     return out
@@ -181,7 +248,15 @@ def driver_findings(table: pd.DataFrame, overall: float, conf: float) -> list[Fi
         ev = evidence_text(int(row["Deals"]), int(row["Won"]), row["Win rate"], row["CI low"],
                            row["CI high"], row["Lift"], row["q-value"], conf)
         practical = stats.practical_effect(row["Win rate"], overall, row["Lift"])
-        out.append(Finding("ICP", sentence, ev, strength_of(row["q-value"]), True, rec, practical))
+        plain = (f"{int(row['Deals']):,} deals, {_pct(row['Win rate'])} won against {_pct(overall)} "
+                 "overall")
+        parts = [part.split(" = ", 1) for part in str(row["Segment"]).split(" and ")]
+        topic = " + ".join(p[0] for p in parts)
+        who = " and ".join(segment_words(*p) if len(p) == 2 else p[0] for p in parts)
+        action = (f"Make {who} deals part of the ideal customer profile" if strong
+                  else f"Screen {who} deals harder at qualification")
+        out.append(Finding("ICP", sentence, ev, strength_of(row["q-value"]), True, rec, practical,
+                           action=action, plain=plain, topic=topic))
     return out
 
 
@@ -202,7 +277,10 @@ def owner_findings(table: pd.DataFrame, conf: float) -> list[Finding]:
         expected = row["Expected win rate"]
         practical = stats.practical_effect(row["Win rate"], expected,
                                            row["Win rate"] / expected if expected else float("nan"))
-        out.append(Finding("Coaching", sentence, ev, strength_of(row["q-value"]), True, rec, practical))
+        plain = (f"{int(row['Deals']):,} deals, {_pct(row['Win rate'])} won where their deal mix "
+                 f"predicts {_pct(expected)}")
+        out.append(Finding("Coaching", sentence, ev, strength_of(row["q-value"]), True, rec, practical,
+                           plain=plain, topic="Owners"))
     return out
 
 
@@ -222,8 +300,10 @@ def competitor_findings(table: pd.DataFrame, conf: float) -> list[Finding]:
                            row["CI high"], row["Lift"], row["q-value"], conf)
         rest = row["Win rate"] / row["Lift"] if row["Lift"] else float("nan")
         practical = stats.practical_effect(row["Win rate"], rest, row["Lift"])
+        plain = (f"{int(row['Deals']):,} deals against {name}, {_pct(row['Win rate'])} won against "
+                 f"{_pct(rest)} in other competitive deals")
         out.append(Finding("Competition", sentence, ev, strength_of(row["q-value"]), True, rec,
-                           practical))
+                           practical, plain=plain, topic="Competitors"))
     return out
 
 
@@ -244,12 +324,16 @@ def loss_findings(table: pd.DataFrame, lost_deals: int, fdr: float) -> list[Find
         share = row["Lost deals"] / lost_deals
         sentence = f"{row['Loss reason']} is cited in {share:.0%} of lost deals."
         ev = (f"{int(row['Lost deals']):,} of {lost_deals:,} lost deals; share of losses "
-              f"{row['Share of losses']:.0%}; more than {DOMINANT_SHARE:.0%} of losses at q = {qq:.2g}")
+              f"{row['Share of losses']:.0%}; more than {DOMINANT_SHARE:.0%} of losses at "
+              f"q {p_text(qq, equals=True)}")
         if isinstance(row.get("Most over-represented in"), str) and row["Most over-represented in"]:
             ev += (f"; most over-represented in {row['Most over-represented in']} "
                    f"(lift {row['Lift there']:.2f})")
         practical = share - DOMINANT_SHARE >= stats.MIN_POINTS
-        out.append(Finding(area, sentence, ev, strength_of(qq), True, action, practical))
+        plain = (f"{int(row['Lost deals']):,} of {lost_deals:,} lost deals ({share:.0%}) cite "
+                 f"{str(row['Loss reason']).lower()}")
+        out.append(Finding(area, sentence, ev, strength_of(qq), True, action, practical, plain=plain,
+                           topic="Loss reasons"))
     return out
 
 
@@ -260,11 +344,12 @@ def trend_finding(change: tuple[float, float, str, str] | None, sentence: str, f
     diff, p, cur, prev = change
     if p > fdr:
         return []
-    rec = (f"Find what changed in {cur}: the win rate fell {abs(diff):.1f} points from {prev}" if diff < 0
-           else f"Find what drove the {diff:.1f}-point improvement in {cur} and repeat it")
+    rec = (f"Find what changed in {cur}: the win rate fell {points_text(diff)} from {prev}" if diff < 0
+           else f"Find what drove the {points_text(diff)} improvement in {cur} and repeat it")
     practical = abs(diff) >= stats.MIN_POINTS * 100
-    return [Finding("Trend", sentence, f"two-proportion test p = {p:.2g}", strength_of(p), True, rec,
-                    practical)]
+    plain = f"win rate {'down' if diff < 0 else 'up'} {points_text(diff)} from {prev} to {cur}"
+    return [Finding("Trend", sentence, f"two-proportion test p {p_text(p, equals=True)}",
+                    strength_of(p), True, rec, practical, plain=plain, topic="Trend")]
 
 
 def qualification_finding(result, fdr: float) -> list[Finding]:
@@ -275,14 +360,20 @@ def qualification_finding(result, fdr: float) -> list[Finding]:
     significant = result.mcnemar_p <= fdr and gain >= MIN_SIGNIFICANT_GAIN
     if not significant and gain < MIN_THRESHOLD_GAIN:
         return []
-    rec = (f"Change the qualification threshold from {result.current:g} to {result.best:g}"
+    rec = (f"Change the qualification threshold from {result.shown(result.current)} to "
+           f"{result.shown(result.best)}"
            + ("" if significant else " on a trial basis"))
     ev = (f"{result.deals:,} scored deals; accuracy {result.best_accuracy:.0%} vs "
           f"{result.current_accuracy:.0%} "
-          f"(+{gain:.1f} points), McNemar p = {result.mcnemar_p:.2g}; AUC {result.auc:.2f}")
-    sentence = (f"A qualification threshold of {result.best:g} would classify {result.best_accuracy:.0%} of "
+          f"({points_text(gain, signed=True)}), McNemar p {p_text(result.mcnemar_p, equals=True)}; "
+          f"separation (AUC) {result.auc:.2f}")
+    sentence = (f"A qualification threshold of {result.shown(result.best)} would classify "
+                f"{result.best_accuracy:.0%} of "
                 f"deals correctly, against {result.current_accuracy:.0%} today.")
+    plain = (f"{result.deals:,} scored deals: {result.best_accuracy:.0%} classified right at "
+             f"{result.shown(result.best)}, against {result.current_accuracy:.0%} at "
+             f"{result.shown(result.current)}")
     return [Finding("Qualification", sentence, ev, strength_of(result.mcnemar_p), significant, rec,
-                    gain >= stats.MIN_POINTS * 100)]
+                    gain >= stats.MIN_POINTS * 100, plain=plain, topic="Qualification")]
 
 

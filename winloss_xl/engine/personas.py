@@ -40,8 +40,9 @@ import pandas as pd
 from .. import stats
 from ..config import Config
 from ..fields import OUTCOME_LOST, OUTCOME_WON
+from ..report.cells import p_text
 from . import titles as tt
-from .findings import Finding
+from .findings import Finding, evidence_words
 
 AREA = "Personas"
 FREQUENCY_ONLY = "Frequency only"
@@ -518,7 +519,8 @@ def _evidence(n: int, won: int, rate: float, low: float, high: float, lift: floa
               conf: float, comparison: str) -> str:
     """'N deals, W won, win rate R (95% CI L-H) vs R' <comparison>, lift X, q = Q'."""
     return (f"{int(n):,} deals, {int(won):,} won, win rate {_pct(rate)} "
-            f"({conf:.0%} CI {_pct(low)}-{_pct(high)}) vs {comparison}, lift {lift:.2f}, q = {q:.2g}")
+            f"({conf:.0%} CI {_pct(low)}-{_pct(high)}) vs {comparison}, lift {lift:.2f}, "
+            f"q {p_text(q, equals=True)}")
 
 
 def _strength(q: float) -> float:
@@ -541,14 +543,8 @@ def _explained_by_committee(verdict: str, within: float) -> bool:
 
 
 def _evidence_words(q: float, significant: bool) -> str:
-    """How strong the evidence is, in words (the numbers stay in the tables)."""
-    if not significant:
-        return "a lead worth testing, not yet significant"
-    if q <= 0.001:
-        return "very strong evidence"
-    if q <= 0.01:
-        return "strong evidence"
-    return "some evidence"
+    """How strong the evidence is, in words (the one wording of engine/findings.py)."""
+    return evidence_words(q, significant=significant)
 
 
 def _actionable(ctx: _Context, row: dict, deals: str = "Deals with") -> bool | None:
@@ -594,7 +590,9 @@ def _persona_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
                                           row["CI high"], lift, q, ctx.config.confidence,
                                           f"{_pct(wo)} without")
         evidence += f", lift within committee size {row[WITHIN_COMMITTEE]:.2f}"
-        out.append(Finding(AREA, sentence, evidence, _strength(q), bool(outright), rec))
+        plain = f"{int(row['Deals with']):,} deals with {who}: {_pct(wr)} won against {_pct(wo)} without"
+        out.append(Finding(AREA, sentence, evidence, _strength(q), bool(outright), rec,
+                           plain=plain, topic="Personas"))
     return out
 
 
@@ -669,7 +667,10 @@ def _buying_group_findings(ctx: _Context, table: pd.DataFrame) -> list[Finding]:
         evidence = f"Buying group {function}: " + _evidence(
             row["Deals with"], row["Won with"], wr, row["CI low"], row["CI high"], lift, q,
             ctx.config.confidence, f"{_pct(wo)} without")
-        out.append(Finding(AREA, sentence, evidence, _strength(q), bool(outright), rec))
+        plain = (f"{int(row['Deals with']):,} deals with {group} involved: {_pct(wr)} won against "
+                 f"{_pct(wo)} without")
+        out.append(Finding(AREA, sentence, evidence, _strength(q), bool(outright), rec,
+                           plain=plain, topic="Buying groups"))
     return out
 
 
@@ -737,7 +738,10 @@ def _committee_findings(ctx: _Context, table: pd.DataFrame, *, seniority_view: b
         evidence = f"{first} {band}: " + _evidence(row["Deals"], row["Won"], wr, row["CI low"],
                                                    row["CI high"], lift, q, ctx.config.confidence,
                                                    f"{_pct(rest)} for other deals")
-        finding = Finding(AREA, sentence, evidence, _strength(q), significant, rec)
+        plain = (f"{int(row['Deals']):,} deals with {what}: {_pct(wr)} won against {_pct(rest)} "
+                 "for other deals")
+        finding = Finding(AREA, sentence, evidence, _strength(q), significant, rec, plain=plain,
+                          topic="Committee")
         key = (not significant, q)
         if strong not in best or key < best[strong][0]:
             best[strong] = (key, finding)

@@ -30,6 +30,7 @@ import xlwings as xw
 from ..config import Config
 from ..errors import InputError
 from ..fields import normalize_header
+from ..report.layout import display_frame
 from ..session import WinLoss
 from ..words import LOST_WORDS, OPEN_WORDS, WON_WORDS
 from .cache import ContentIndex, LRUCache, content_key, gc_paused
@@ -309,7 +310,7 @@ def _winrate_change(deals: Any, by: Any, baseline: Any, current: Any, config: An
     def compute() -> list[list[Any]]:
         # the follow-up is not part of this formula: no recommendations to follow
         comparison = session.compare(*periods, recommendations=())
-        table = comparison.changes.segments
+        table = display_frame("tblChanges", comparison.changes.segments)  # as the report shows it
         rows = table[table["Dimension"] == dim.label].drop(columns=["Dimension"])
         out = frame_rows(rows.reset_index(drop=True), blank="", guard=False)
         if rows.empty:

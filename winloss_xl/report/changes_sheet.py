@@ -44,26 +44,23 @@ def changes_sheet(a: Analysis) -> SheetSpec:
     s.note(a.sentences.get("change") or a.notes.get("tblChanges") or NOT_RUN,
            style="finding", gap=1)
     for name in ORDER:
-        t = _points_as_numbers(s, s.table(a, name))
+        t = s.table(a, name)
+        styled = _points_as_numbers(t)
+        if name == "tblFollowUp":  # outcomes are coloured like verdicts
+            styled = replace(styled, verdict_column="Outcome")
+        if styled is not t:
+            s.restyle(styled)
         if name == "tblChangeDrivers":
-            s.freeze_at(t)
-            _effects_chart(s, t)
-        elif name == "tblFollowUp":  # outcomes are coloured like verdicts
-            blocks = s.spec.blocks
-            blocks[blocks.index(t)] = replace(t, verdict_column="Outcome")
-    return s.spec
+            _effects_chart(s, styled)
+    return s.finish()
 
 
-def _points_as_numbers(s, t: Table) -> Table:
+def _points_as_numbers(t: Table) -> Table:
     """Points of win rate are numbers and segment names text, although their headers say
     "rate" (which the layout would format as a percentage)."""
-    fixed = {c: ("number" if c.endswith("(pts)") else "text" if c.startswith("Largest") else f)
+    fixed = {c: ("points" if c.endswith("(pts)") else "text" if c.startswith("Largest") else f)
              for c, f in t.formats.items()}
-    if fixed == t.formats:
-        return t
-    out = replace(t, formats=fixed)
-    s.spec.blocks[s.spec.blocks.index(t)] = out
-    return out
+    return t if fixed == t.formats else replace(t, formats=fixed)
 
 
 def _effects_chart(s, t: Table) -> None:

@@ -186,7 +186,7 @@ class _SheetWriter:
         _write_kpis(self.sheet, block)
 
     def table(self, block: Table) -> None:
-        _write_table(self.sheet, block, self.taken)
+        _write_table(self.sheet, block, self.taken, self.widths)
 
     def note(self, block: Note) -> None:
         span = sum(self.widths.get(c, theme.DEFAULT_COLUMN_WIDTH)
@@ -232,13 +232,12 @@ def _write_title(sheet: Any, b: Title) -> None:
 
 
 def _write_kpis(sheet: Any, b: Kpis) -> None:
-    for i, tile in enumerate(b.tiles):
-        col = b.col + i * b.tile_width
-        _span(sheet, b.row, col, 3, b.tile_width).color = theme.rgb(theme.LIGHT)
-        label = _merged(sheet, b.row, col, b.tile_width)
+    for tile, (col, span) in zip(b.tiles, b.positions()):
+        _span(sheet, b.row, col, 3, span).color = theme.rgb(theme.LIGHT)
+        label = _merged(sheet, b.row, col, span)
         label.value = typed_text(tile.label.upper())
         _look(label, "kpi_label")
-        value = _merged(sheet, b.row + 1, col, b.tile_width)
+        value = _merged(sheet, b.row + 1, col, span)
         if tile.value is None:
             value.value = typed_text(KPI_MISSING)
         else:
@@ -246,7 +245,7 @@ def _write_kpis(sheet: Any, b: Kpis) -> None:
                 value.number_format = theme.number_format(tile.fmt)
             value.value = to_cell(tile.value, guard=True)
         _look(value, "kpi_value")
-        caption = _merged(sheet, b.row + 2, col, b.tile_width)
+        caption = _merged(sheet, b.row + 2, col, span)
         caption.value = typed_text(tile.caption) if tile.caption else None
         _look(caption, "kpi_caption")
     for k, height in enumerate(theme.KPI_ROW_HEIGHTS):
@@ -260,7 +259,7 @@ def _merged(sheet: Any, row: int, col: int, width: int) -> Any:
     return _cell(sheet, row, col)
 
 
-def _write_table(sheet: Any, t: Table, taken: set[str]) -> None:
+def _write_table(sheet: Any, t: Table, taken: set[str], widths: dict[int, float]) -> None:
     frame = t.frame
     columns = t.column_names()
     if t.caption and t.row > 1:
@@ -281,29 +280,39 @@ def _write_table(sheet: Any, t: Table, taken: set[str]) -> None:
                      table_style_name=theme.TABLE_STYLE)
     header = _span(sheet, t.row, t.col, 1, len(columns))
     _look(header, "header")
-    header.row_height = theme.HEADER_ROW_HEIGHT
+    header.row_height = _taller(header.row_height, t.header_height(widths))
     _look(_span(sheet, t.row + 1, t.col, max(n, 1), len(columns)), "cell")
     if n:
-        _format_body(sheet, t, columns)
+        _format_body(sheet, t, columns, widths)
     else:  # the note under the header of an empty table
         note = _cell(sheet, t.row + 1, t.col).font
         note.italic = True
         note.color = theme.rgb(theme.LOOKS["note"].color)
 
 
-def _format_body(sheet: Any, t: Table, columns: list[str]) -> None:
+def _taller(now: Any, need: float) -> float:
+    """The larger of a row's current height (None when rows differ) and what a block needs."""
+    try:
+        return max(float(now), need)
+    except (TypeError, ValueError):
+        return need
+
+
+def _format_body(sheet: Any, t: Table, columns: list[str], widths: dict[int, float]) -> None:
     """Number formats, wrapping, row heights, verdict looks and conditional formats."""
     n = len(t.frame)
+    wrapped = set(t.wrapped(widths))
     for j, name in enumerate(columns):
         fmt = t.formats.get(name)
         column = _span(sheet, t.row + 1, t.col + j, n, 1)
         if fmt and fmt != "text":
             column.number_format = theme.number_format(fmt)
-        if name in t.wrap:
+        if name in wrapped:
             column.wrap_text = True
-    for r, height in t.row_heights().items():
+    for r, height in t.row_heights(widths).items():
         # wrapped text does not resize rows written through COM
-        _cell(sheet, r, t.col).row_height = height
+        cell = _cell(sheet, r, t.col)
+        cell.row_height = _taller(cell.row_height, height)
     for (i, name), fmt in t.cell_formats.items():
         if name in columns and 0 <= i < n:
             _cell(sheet, t.row + 1 + i, t.col + columns.index(name)).number_format = (
@@ -342,7 +351,8 @@ def _conditional_formats(sheet: Any, t: Table) -> None:
         if span:
             col, first, last = span
             sheet.range((first, col), (last, col)).conditional_formats.add_color_scale(
-                colours, thresholds=list(theme.scale_thresholds(name)), threshold_type="number")
+                colours, thresholds=list(theme.scale_thresholds(name, t.formats.get(name))),
+                threshold_type="number")
 
 
 def _write_note(sheet: Any, b: Note, span_chars: float) -> None:
@@ -350,7 +360,7 @@ def _write_note(sheet: Any, b: Note, span_chars: float) -> None:
     cell.value = typed_text(b.text)
     _look(_span(sheet, b.row, b.col, 1, b.width), b.style if b.style in theme.LOOKS else "note")
     _span(sheet, b.row, b.col, 1, b.width).wrap_text = True
-    cell.row_height = theme.note_height(b.text, b.style, span_chars)
+    cell.row_height = _taller(cell.row_height, theme.note_height(b.text, b.style, span_chars))
 
 
 def _write_chart(sheet: Any, spec: SheetSpec, c: Chart) -> None:
@@ -402,7 +412,7 @@ def _chart_axes(chart: Any, t: Table, c: Chart) -> None:
 
 
 def _window_settings(sheet: Any, spec: SheetSpec) -> None:
-    """Freeze panes and tab colour: not in xlwings' engines, so through COM on Windows.
+    """Freeze panes, tab colour and page setup: not in xlwings' engines, so through COM on Windows.
 
     Both are reset first, so a rewritten sheet does not keep an earlier run's settings.
     """
@@ -426,10 +436,38 @@ def _window_settings(sheet: Any, spec: SheetSpec) -> None:
         else:
             api.Tab.ColorIndex = XL_COLOR_INDEX_NONE
 
+    def page() -> None:
+        setup, p = api.PageSetup, spec.printing
+        setup.Orientation = XL_LANDSCAPE
+        if p.fit_width:
+            setup.Zoom = False
+            setup.FitToPagesWide = 1
+            setup.FitToPagesTall = False
+        else:
+            setup.Zoom = p.scale
+        setup.PrintTitleRows = f"${p.title_rows[0]}:${p.title_rows[1]}" if p.title_rows else ""
+        api.ResetAllPageBreaks()
+        for col in p.col_breaks:
+            api.VPageBreaks.Add(api.Cells(1, col + 1))
+        for row in p.row_breaks:
+            api.HPageBreaks.Add(api.Cells(row + 1, 1))
+
+    def fold() -> None:
+        for t in spec.tables():
+            cols = t.collapsed_columns()
+            if cols:
+                group = api.Range(api.Cells(1, cols[0]), api.Cells(1, cols[-1])).EntireColumn
+                group.Group()
+                group.Hidden = True
+
     _quietly(freeze)
     _quietly(tab)
+    _quietly(page)
+    _quietly(fold)
 
 
+#: Excel's ``xlLandscape`` page orientation.
+XL_LANDSCAPE = 2
 #: Excel's ``xlColorIndexNone``: no tab colour.
 XL_COLOR_INDEX_NONE = -4142
 

@@ -25,30 +25,55 @@ INTERVAL_LINE = "9DC3E6"
 INTERVAL_MARK = "404040"
 TABLE_STYLE = "TableStyleMedium2"
 
+#: Room kept right of every number (the width of ")"), so a right-aligned number never runs
+#: into the text of the column beside it.
+PAD = "_)"
 #: Excel number-format codes of the named formats (``model.Fmt``); shared by both writers.
 EXCEL_FORMATS: dict[str, str] = {
     "text": "@",
-    "integer": "#,##0",
-    "number": "#,##0.00",
-    "percent": "0.0%",
-    "currency": "#,##0",
-    "days": '#,##0" d"',
-    "pvalue": "0.0000",
-    "lift": '0.00"x"',
-    "date": "yyyy-mm-dd",
+    "integer": "#,##0" + PAD,
+    "number": "#,##0.00" + PAD,
+    "percent": "0.0%" + PAD,
+    "currency": "#,##0" + PAD,
+    "days": '#,##0" d"' + PAD,
+    # cells.P_FLOOR: never "0", never an exponent
+    "pvalue": f'[<0.0001]"< 0.0001"{PAD};0.0000{PAD}',
+    "lift": '0.00"x"' + PAD,
+    "date": "yyyy-mm-dd" + PAD,
+    "points": f'+0.0" pts"{PAD};-0.0" pts"{PAD};0.0" pts"{PAD}',  # a difference of rates in points
+    "score": "General",  # a threshold on the score's own scale: 0.75, 7.5 or 75 as recorded
 }
 #: Chart value-axis formats of the named formats (shorter than the cells').
 AXIS_FORMATS: dict[str, str] = {"percent": "0%", "lift": '0.0"x"', "currency": "#,##0",
                                 "integer": "#,##0"}
 
 
+#: Symbols of common currency codes; any other known code is written before the amount.
+CURRENCY_SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹",
+                                    "CNY": "¥", "KRW": "₩", "CHF": "CHF ", "CAD": "CA$",
+                                    "AUD": "A$"}
+
+
+def currency_format(code: str | None) -> str:
+    """The named format of amounts in ``code`` ("currency" when the currency is not known)."""
+    code = (code or "").strip().upper()
+    return f"currency:{code}" if code.isalpha() and len(code) == 3 else "currency"
+
+
 def number_format(fmt: str | None) -> str:
-    """The Excel code of a named format ("General" for none or an unknown name)."""
+    """The Excel code of a named format ("General" for none or an unknown name); "currency:USD"
+    is an amount in a known currency ("$"#,##0), plain "currency" carries no symbol."""
+    if fmt and fmt.startswith("currency:"):
+        code = fmt.split(":", 1)[1]
+        symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
+        return f'"{symbol}"#,##0{PAD}'
     return EXCEL_FORMATS.get(fmt or "", "General")
 
 
 def axis_format(fmt: str | None) -> str:
     """The Excel code of a chart axis with values of the named format."""
+    if fmt and fmt.startswith("currency:"):
+        return number_format(fmt)
     return AXIS_FORMATS.get(fmt or "", "General")
 
 
@@ -131,9 +156,12 @@ DATA_BAR_RANGE = (0, 1)
 SCALE_COLOURS = ("F8A5A5", "FFFFFF", "8FD19E")
 
 
-def scale_thresholds(column: str) -> tuple[float, float, float]:
-    """Low, neutral and high value of a colour scale: lift is neutral at 1, differences at 0."""
-    return (0.5, 1, 1.5) if column.lower().startswith("lift") else (-0.2, 0, 0.2)
+def scale_thresholds(column: str, fmt: str | None = None) -> tuple[float, float, float]:
+    """Low, neutral and high value of a colour scale: lift is neutral at 1, differences at 0
+    (fractions, or points when the column is shown in points)."""
+    if column.lower().startswith("lift"):
+        return (0.5, 1, 1.5)
+    return (-20.0, 0.0, 20.0) if fmt == "points" else (-0.2, 0, 0.2)
 
 
 # ------------------------------------------------------------------------ row heights

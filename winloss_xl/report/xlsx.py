@@ -38,6 +38,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import pixels_to_EMU
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -110,6 +111,9 @@ def _named_styles() -> list[NamedStyle]:
 # shared style objects (openpyxl hashes each one it registers; reuse keeps writing fast)
 _TEXT = Alignment(vertical="top", indent=1)
 _TEXT_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
+#: numbers sit at the top of their row, as wrapped text does (their formats keep room on the
+#: right: theme.PAD)
+_NUMBER = Alignment(horizontal="right", vertical="top")
 _VERDICT_LOOK = {v: (PatternFill("solid", fgColor=look.fill),
                      Font(name=theme.FONT, size=theme.LOOKS["cell"].size, bold=True, color=look.color))
                  for v, look in theme.VERDICT_LOOKS.items()}
@@ -168,41 +172,45 @@ def _write_note(ws: Worksheet, b: Note) -> None:
     style = STYLE_FOR_NOTE.get(b.style, theme.LOOKS["note"].style)
     _merge(ws, b.row, b.col, b.width, style)
     put(ws.cell(b.row, b.col), b.text)
-    ws.row_dimensions[b.row].height = theme.note_height(
-        b.text, b.style, _span_chars(ws, b.col, b.width))
+    _grow_row(ws, b.row, theme.note_height(b.text, b.style, _span_chars(ws, b.col, b.width)))
 
 
 def _write_kpis(ws: Worksheet, b: Kpis) -> None:
     label, value, caption = (theme.LOOKS[k].style for k in ("kpi_label", "kpi_value", "kpi_caption"))
-    for i, tile in enumerate(b.tiles):
-        c = b.col + i * b.tile_width
-        _merge(ws, b.row, c, b.tile_width, label)
+    for tile, (c, span) in zip(b.tiles, b.positions()):
+        _merge(ws, b.row, c, span, label)
         put(ws.cell(b.row, c), tile.label.upper())
-        _merge(ws, b.row + 1, c, b.tile_width, value)
+        _merge(ws, b.row + 1, c, span, value)
         put(ws.cell(b.row + 1, c), tile.value if tile.value is not None else KPI_MISSING)
         if tile.value is not None and not isinstance(tile.value, str):
             ws.cell(b.row + 1, c).number_format = theme.number_format(tile.fmt)
-        _merge(ws, b.row + 2, c, b.tile_width, caption)
+        _merge(ws, b.row + 2, c, span, caption)
         put(ws.cell(b.row + 2, c), tile.caption)
     for k, height in enumerate(theme.KPI_ROW_HEIGHTS):
         ws.row_dimensions[b.row + k].height = height
 
 
-def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
+def _grow_row(ws: Worksheet, row: int, height: float) -> None:
+    """Set a row's height, never lowering what another block on the same row needs."""
+    now = ws.row_dimensions[row].height
+    ws.row_dimensions[row].height = max(now or 0.0, height)
+
+
+def _write_table(ws: Worksheet, t: Table, used_names: set[str], widths: dict[int, float]) -> None:
     frame = t.frame
     columns = t.column_names()
     if t.caption:
         cap = ws.cell(t.row - 1, t.col)
         put(cap, t.caption)
         cap.style = theme.LOOKS["caption"].style
-        ws.row_dimensions[t.row - 1].height = theme.CAPTION_ROW_HEIGHT
+        _grow_row(ws, t.row - 1, theme.CAPTION_ROW_HEIGHT)
     for j, h in enumerate(table_headers(columns)):
         cell = ws.cell(t.row, t.col + j)
         put(cell, h)
         cell.style = theme.LOOKS["header"].style
         if t.formats.get(columns[j], "text") not in ("text", "date"):
-            cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
-    ws.row_dimensions[t.row].height = theme.HEADER_ROW_HEIGHT
+            cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True, indent=1)
+    _grow_row(ws, t.row, t.header_height(widths))
     if frame.empty:
         for j in range(len(columns)):
             ws.cell(t.row + 1, t.col + j).style = theme.LOOKS["cell"].style
@@ -211,7 +219,7 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
         note.style = theme.LOOKS["note"].style
         note.alignment = Alignment(wrap_text=False, vertical="top")
     else:
-        _write_body(ws, t, columns)
+        _write_body(ws, t, columns, widths)
     last_row = t.last_row
     last_col = t.col + len(columns) - 1
     ref = f"{ws.cell(t.row, t.col).coordinate}:{ws.cell(last_row, last_col).coordinate}"
@@ -225,10 +233,10 @@ def _write_table(ws: Worksheet, t: Table, used_names: set[str]) -> None:
         _conditional(ws, t)
 
 
-def _write_body(ws: Worksheet, t: Table, columns: list[str]) -> None:
+def _write_body(ws: Worksheet, t: Table, columns: list[str], widths: dict[int, float]) -> None:
     """The table's rows: values, number formats, alignment, row heights, verdict looks."""
     codes = {c: theme.number_format(t.formats.get(c, "text")) for c in columns}
-    wrap = set(t.wrap)
+    wrap = set(t.wrapped(widths))
     cell_style = theme.LOOKS["cell"].style
     for i, row in enumerate(t.frame.to_numpy(dtype=object)):
         r = t.row + 1 + i
@@ -241,10 +249,11 @@ def _write_body(ws: Worksheet, t: Table, columns: list[str]) -> None:
             code = theme.number_format(fmt) if fmt else codes[name]
             if cell.value is not None and not isinstance(cell.value, str):
                 cell.number_format = code
+                cell.alignment = _NUMBER
             if isinstance(cell.value, str):
                 cell.alignment = _TEXT_WRAP if name in wrap else _TEXT
-    for r, height in t.row_heights().items():
-        ws.row_dimensions[r].height = height
+    for r, height in t.row_heights(widths).items():
+        _grow_row(ws, r, height)
     verdicts = t.body_column(t.verdict_column) if t.verdict_column else None
     if verdicts is not None:
         col, first, _last = verdicts
@@ -268,7 +277,7 @@ def _conditional(ws: Worksheet, t: Table) -> None:
     for name in t.color_scales:
         span = t.body_column(name)
         if span:
-            lo, mid, hi = theme.scale_thresholds(name)
+            lo, mid, hi = theme.scale_thresholds(name, t.formats.get(name))
             ws.conditional_formatting.add(
                 _column_ref(span),
                 ColorScaleRule(start_type="num", start_value=lo, start_color=below,
@@ -285,6 +294,17 @@ def _column_ref(span: tuple[int, int, int]) -> str:
 def _column_widths(ws: Worksheet, spec: SheetSpec) -> None:
     for c, w in sorted(spec.effective_column_widths().items()):
         ws.column_dimensions[get_column_letter(c)].width = w
+
+
+def _fold_detail_columns(ws: Worksheet, spec: SheetSpec) -> None:
+    """Group and collapse each table's detail columns (model.Table.collapsed)."""
+    for t in spec.tables():
+        cols = t.collapsed_columns()
+        if cols:
+            ws.column_dimensions.group(get_column_letter(cols[0]), get_column_letter(cols[-1]),
+                                       outline_level=1, hidden=True)
+    if any(t.collapsed for t in spec.tables()):
+        ws.sheet_properties.outlinePr.summaryRight = False  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- charts
@@ -421,6 +441,7 @@ class _SheetWriter:
 
     def __init__(self, ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
         self.ws, self.spec, self.used_names = ws, spec, used_names
+        self.widths = spec.effective_column_widths()
 
     def title(self, block: Title) -> None:
         _write_title(self.ws, block)
@@ -429,7 +450,7 @@ class _SheetWriter:
         _write_kpis(self.ws, block)
 
     def table(self, block: Table) -> None:
-        _write_table(self.ws, block, self.used_names)
+        _write_table(self.ws, block, self.used_names, self.widths)
 
     def note(self, block: Note) -> None:
         _write_note(self.ws, block)
@@ -446,16 +467,33 @@ def write_sheet(ws: Worksheet, spec: SheetSpec, used_names: set[str]) -> None:
         ws.sheet_properties.tabColor = spec.tab_color
     _column_widths(ws, spec)
     draw(spec, _SheetWriter(ws, spec, used_names))
+    _fold_detail_columns(ws, spec)
     if spec.freeze_row:
         ws.freeze_panes = ws.cell(spec.freeze_row, 1).coordinate
+    _page_setup(ws, spec)
+    mark_generated(ws)
+
+
+def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
+    """Landscape; fit to width or a fixed scale; page breaks; print titles (model.PrintSetup)."""
+    p = spec.printing
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    if p.fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    else:
+        ws.page_setup.scale = p.scale
+        ws.sheet_properties.pageSetUpPr.fitToPage = False  # type: ignore[union-attr]
+    for col in p.col_breaks:
+        ws.col_breaks.append(Break(id=col))
+    for row in p.row_breaks:
+        ws.row_breaks.append(Break(id=row))
+    if p.title_rows:
+        ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
     ws.print_options.horizontalCentered = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-    mark_generated(ws)
 
 
 def build_workbook(report: Report, base: Workbook | None = None) -> Workbook:

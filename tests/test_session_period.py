@@ -64,12 +64,12 @@ def test_empty_period_names_the_close_dates(session):
     assert "2024-11-01" in err.value.message and "2026-01-01" in err.value.message
 
 
-def test_the_changes_baseline_of_a_half_year_is_the_half_year_before():
+def test_the_changes_baseline_of_a_half_year_is_the_half_year_before(maven_dir):
     import pandas as pd
 
     from winloss_xl import WinLoss
 
-    maven = "../shared/data/maven-crm/sales_pipeline.csv"
+    maven = maven_dir / "sales_pipeline.csv"
     session = WinLoss(maven).in_period("2017-07..2017-12")
     changes = session.comparison.changes
     assert (changes.baseline, changes.current) == ("2017-01-01 to 2017-06-30",

@@ -109,3 +109,14 @@ def test_the_summary_sentence_never_names_an_owner():
     assert dana["Verdict"].iloc[0] == "Declined"
     sentence = session.report_analysis.sentences["change"]
     assert sentence.startswith("The win rate fell") and "Dana" not in sentence
+
+
+def test_effect_bars_keep_their_labels_clear_of_negative_bars(session, tmp_path):
+    # rate and mix effects run below zero: the dimension names sit at the axis' low end
+    import zipfile
+
+    path = session.save(tmp_path / "labels.xlsx")
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    bars = [x for x in charts if 'barDir val="bar"' in x]
+    assert bars and all('tickLblPos val="low"' in x for x in bars)

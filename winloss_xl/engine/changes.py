@@ -416,10 +416,12 @@ def with_comparison(analysis, comparison: Comparison):
 
     ch = comparison.changes
     periods = f"{ch.current} (current) against {ch.baseline} (baseline)."
-    if comparison.source:
-        periods += f" Recommendations followed up: {comparison.source}."
+    notes = comparison.notes()
+    if comparison.source:  # under the follow-up table: the subtitle stays one short line
+        notes["tblFollowUp"] = f"Recommendations followed up: {comparison.source}. " + notes.get(
+            "tblFollowUp", "")
     return Analysis(tables={**analysis.tables, **comparison.tables()},
-                    notes={**analysis.notes, **comparison.notes()}, findings=analysis.findings,
+                    notes={**analysis.notes, **notes}, findings=analysis.findings,
                     sentences={**analysis.sentences, "change": comparison.sentence(),
                                "change_periods": periods},
                     config=analysis.config)

@@ -74,4 +74,15 @@ def _effects_chart(s, t: Table) -> None:
         return
     s.chart_right_of(t, title="Rate and mix effects by dimension (points)", categories="Dimension",
                      values=tuple(cols), kind="barh", count=12, y_format="number",
-                     y_title="Points of win rate")
+                     y_title="Points of win rate", width_cm=_width_cm(t),
+                     height_cm=max(9.0, 0.65 * min(len(frame), 12) + 3.0))  # a line per label
+
+
+def _width_cm(t: Table) -> float:
+    """The chart as wide as the table under it, so it prints on the table's pages."""
+    from .placement import CM_PER_DEFAULT_COLUMN
+    from .theme import DEFAULT_COLUMN_WIDTH
+
+    widths = t.column_widths()
+    columns = sum(w / DEFAULT_COLUMN_WIDTH for w in widths.values()) if widths else 8
+    return max(10.0, min(16.0, 0.92 * columns * CM_PER_DEFAULT_COLUMN))  # inside the margin

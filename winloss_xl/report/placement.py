@@ -135,11 +135,18 @@ class SheetBuilder:
 
     def _lanes(self) -> list[_Lane]:
         lanes: list[_Lane] = []
-        limit = page_rows()
+        # a lane's tables must fit the page they start on: what sits above them (title, notes,
+        # charts) and taller wrapped rows take room, so a tenth of the page is kept spare
+        charts = [math.ceil(it.chart.get("height_cm", 7.5) / 0.53) + 1 for it in self.items if it.chart]
+        limit = int(page_rows() * 0.9) - self.top - max(charts, default=0)
+        # A table longer than a page needs print titles, and a sheet has one title row: the
+        # lanes' header row. A table stacked under another has its header elsewhere, so its
+        # rows on a later page would print under the wrong header: then every table gets a lane.
+        may_stack = not any(_item_rows(it) > limit for it in self.items)
         for it in self.items:
             lane = lanes[-1] if lanes else None
             widths = list(it.table.column_widths().values())
-            stack = (lane is not None and not fights(lane.widths(), widths)
+            stack = (may_stack and lane is not None and not fights(lane.widths(), widths)
                      and lane.rows() + _item_rows(it) <= limit)
             if lane is None or not stack:
                 lanes.append(_Lane(col=self.left))

@@ -388,6 +388,7 @@ def _write_chart(ws: Worksheet, spec: SheetSpec, c: Chart) -> None:
             chart.y_axis.scaling.max = top
     if c.kind == "barh":
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top
+        chart.x_axis.tickLblPos = "low"  # labels at the left edge, clear of bars below zero
     if len(chart.series) <= 1 and not have_interval:
         chart.legend = None
     else:

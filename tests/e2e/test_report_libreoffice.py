@@ -142,8 +142,7 @@ def _median_word_heights(pdf: Path) -> list[float]:
     for page in html.split("<page ")[1:]:
         heights = [float(b) - float(a) for a, b in
                    re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
-        if heights:
-            out.append(statistics.median(heights))
+        out.append(statistics.median(heights) if heights else 0.0)  # 0: a blank page
     return out
 
 
@@ -151,8 +150,16 @@ def test_printed_text_at_least_7pt(workbooks, converted):
     for name in ("demo", "maven"):
         heights = _median_word_heights(converted / f"{name}.pdf")
         assert heights, name
-        small = [(i + 1, round(h, 1)) for i, h in enumerate(heights) if h < 7.0]
+        small = [(i + 1, round(h, 1)) for i, h in enumerate(heights) if 0 < h < 7.0]
         assert not small, (name, small)
+
+
+def test_no_printed_page_is_blank(workbooks, converted):
+    # side-by-side blocks of different heights once printed a blank page beside the actions
+    for name in ("demo", "maven"):
+        heights = _median_word_heights(converted / f"{name}.pdf")
+        blank = [i + 1 for i, h in enumerate(heights) if h == 0.0]
+        assert heights and not blank, (name, blank)
 
 
 def test_long_tables_have_print_titles(workbooks):

@@ -519,8 +519,14 @@ def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
     spec.blocks.append(summary)
     printing = print_setup(spec, [(1, LEFT + SUMMARY_SPAN - 1),
                                   (TREND_COL, max(trend.last_col, TREND_COL))], actions.row)
-    # Summary's tables share no header row, and none runs over a page: no print titles
-    spec.printing = replace(printing, title_rows=None)
+    # Summary's tables share no header row, and none runs over a page: no print titles. The
+    # left column and the trend table print as two areas: no blank page beside the actions.
+    right = [b for b in spec.blocks if isinstance(b, Table) and b.col >= TREND_COL]
+    left_end = max(b.last_row for b in spec.blocks if isinstance(b, Table) and b.col < TREND_COL)
+    areas = ((1, 1, left_end + 2, LEFT + SUMMARY_SPAN - 1),
+             (min(b.row for b in right) - 2, TREND_COL, max(b.last_row for b in right) + 1,
+              max(b.last_col for b in right)))
+    spec.printing = replace(printing, title_rows=None, areas=areas)
     return spec
 
 

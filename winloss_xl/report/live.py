@@ -446,6 +446,7 @@ def _window_settings(sheet: Any, spec: SheetSpec) -> None:
         else:
             setup.Zoom = p.scale
         setup.PrintTitleRows = f"${p.title_rows[0]}:${p.title_rows[1]}" if p.title_rows else ""
+        setup.PrintArea = ",".join(p.area_refs(absolute=True))  # "" prints the used range
         api.ResetAllPageBreaks()
         for col in p.col_breaks:
             api.VPageBreaks.Add(api.Cells(1, col + 1))

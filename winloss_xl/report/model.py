@@ -310,6 +310,8 @@ class PrintSetup:
 
     ``col_breaks`` / ``row_breaks``: a new page starts *after* these sheet columns / rows.
     ``title_rows``: sheet rows (first, last) repeated at the top of every printed page.
+    ``areas``: when set, only these ranges (first row, first col, last row, last col) print,
+    each on its own pages, so blocks side by side of different heights leave no blank page.
     """
 
     fit_width: bool = True
@@ -317,6 +319,15 @@ class PrintSetup:
     col_breaks: tuple[int, ...] = ()
     row_breaks: tuple[int, ...] = ()
     title_rows: tuple[int, int] | None = None
+    areas: tuple[tuple[int, int, int, int], ...] = ()
+
+    def area_refs(self, absolute: bool = False) -> list[str]:
+        """``areas`` as A1 ranges ("B1:F60"), or "$B$1:$F$60" with ``absolute``."""
+        from openpyxl.utils import get_column_letter
+
+        d = "$" if absolute else ""
+        return [f"{d}{get_column_letter(c1)}{d}{r1}:{d}{get_column_letter(c2)}{d}{r2}"
+                for r1, c1, r2, c2 in self.areas]
 
 
 @dataclass

@@ -492,6 +492,8 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
         ws.row_breaks.append(Break(id=row))
     if p.title_rows:
         ws.print_title_rows = f"{p.title_rows[0]}:{p.title_rows[1]}"
+    if p.areas:
+        ws.print_area = p.area_refs()
     ws.print_options.horizontalCentered = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5

@@ -161,3 +161,12 @@ def test_one_definition_of_text_safety_and_value_conversion():
     for name in ("safe_text", "to_cell", "excel_value", "cell_value"):
         assert len(defined.get(name, [])) <= 1, (name, defined.get(name))
     assert defined.get("to_cell") == ["winloss_xl.report.cells"]
+
+
+def test_the_engine_knows_nothing_of_the_report_excel_or_files():
+    # DESIGN.md's boundary: DataFrames in, results out; the layout and the writers come after
+    outside = ("winloss_xl.report", "winloss_xl.excel", "winloss_xl.cli", "winloss_xl.ingestion")
+    for module, tree in MODULES.items():
+        if module.startswith("winloss_xl.engine"):
+            used = _imports(module, tree, top_level_only=False)
+            assert not [m for m in used if m.startswith(outside)], module

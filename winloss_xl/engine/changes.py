@@ -29,6 +29,7 @@ import pandas as pd
 
 from .. import stats
 from ..fields import ATTRIBUTE, PROCESS, field_label
+from ..numbers_text import p_text
 from .clusters import Accounts, segment_clusters
 from .losses import CATEGORIES, UNSPECIFIED, reason_categories
 from .prepare import NOT_RECORDED, Dimension, Prepared
@@ -321,7 +322,7 @@ def change_sentence(ch: Changes) -> str:
     parts = [p for p in (_rate_part(ch), _mix_part(ch)) if p]
     because = (": " + ", ".join(parts)) if parts else ""
     return (f"The win rate {way} {abs(ch.change):.1f} points since {ch.baseline} "
-            f"({rates}; p = {ch.p:.2g}){because}.")
+            f"({rates}; p {p_text(ch.p, equals=True)}){because}.")
 
 
 def _attributes(ch: Changes) -> pd.DataFrame:

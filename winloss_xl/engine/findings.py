@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from .. import stats
-from ..report.cells import p_text, points_text
+from ..numbers_text import p_text, points_text
 from .prepare import NOT_RECORDED, Dimension
 
 

@@ -40,7 +40,7 @@ import pandas as pd
 from .. import stats
 from ..config import Config
 from ..fields import OUTCOME_LOST, OUTCOME_WON
-from ..report.cells import p_text
+from ..numbers_text import p_text
 from . import titles as tt
 from .findings import Finding, evidence_words
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
-from ..report.cells import p_text, points_text
+from ..numbers_text import p_text, points_text
 from .prepare import Prepared, finite_values
 
 QUAL_COLUMNS = ["Threshold", "Accuracy", "Precision", "Recall", "False positives", "False negatives",

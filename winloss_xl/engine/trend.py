@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
+from ..numbers_text import p_text
 from ..periods import fiscal_quarter
 from .prepare import Prepared
 
@@ -103,7 +104,7 @@ def trend_sentence(table: pd.DataFrame, fdr: float, what: str = "closed") -> str
                else "not a statistically significant change")
     return (f"In {cur['Period']} the win rate was {cur['Win rate']:.0%} over {cur['Deals']:,} {what} deals, "
             f"{change} from {prev['Period']} ({prev['Win rate']:.0%} over {prev['Deals']:,}); "
-            f"{verdict} (p = {p:.2g}).")
+            f"{verdict} (p {p_text(p, equals=True)}).")
 
 
 def trend_change(table: pd.DataFrame) -> tuple[float, float, str, str] | None:

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..numbers_text import P_FLOOR, p_text, points_text  # noqa: F401 - shared with the engine
+
 #: Characters that make Excel run typed text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's limit of characters in one cell.
@@ -40,37 +42,6 @@ KPI_MISSING = "n/a"
 TEXT_PREFIX = "'"
 #: Control characters an .xlsx (XML 1.0) cannot hold; the same set openpyxl refuses.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-#: The smallest p- or q-value printed as a number; anything smaller reads "< 0.0001". The
-#: Excel format of p/q cells (theme.EXCEL_FORMATS["pvalue"]) and every sentence follow it.
-P_FLOOR = 0.0001
-
-
-def p_text(value: object, equals: bool = False) -> str:
-    """A p- or q-value as text: "< 0.0001" below :data:`P_FLOOR`, else at most four decimals
-    and two significant digits, never an exponent and never "0"; "n/a" when missing.
-    ``equals=True`` prefixes "= " to a number so that "q " + text reads either way.
-
-    >>> p_text(1.5e-34), p_text(0.00075), p_text(0.021), p_text(0.5), p_text(0.021, equals=True)
-    ('< 0.0001', '0.0008', '0.021', '0.50', '= 0.021')
-    """
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "n/a"
-    if not math.isfinite(v):
-        return "n/a"
-    if v < P_FLOOR:
-        return "< 0.0001"
-    decimals = 2 if v >= 0.1 else 3 if v >= 0.01 else 4
-    text = f"{v:.{decimals}f}"
-    return f"= {text}" if equals else text
-
-
-def points_text(diff_points: float, signed: bool = False) -> str:
-    """A difference of two rates in percentage points: "4.0 pts" ("+4.0 pts" when signed)."""
-    return f"{diff_points:+.1f} pts" if signed else f"{abs(diff_points):.1f} pts"
 
 
 def runs_as_formula(text: str) -> bool:

@@ -34,7 +34,7 @@ BUDGET_SHARE = 0.20
 
 def _run(dealset, with_changes: bool, out: Path) -> tuple[float, dict[str, float]]:
     from winloss_xl import WinLoss
-    from winloss_xl.report.layout import build_report
+    from winloss_xl.report.build import build_report
     from winloss_xl.report.xlsx import write_report
 
     stages: dict[str, float] = {}

@@ -101,7 +101,7 @@ def end_to_end(csv: Path, out: Path) -> dict:
 def stages(csv: Path, out: Path) -> dict:
     """The same pipeline in process, timed stage by stage."""
     from winloss_xl import analyze, load_deals
-    from winloss_xl.report.layout import build_report
+    from winloss_xl.report.build import build_report
     from winloss_xl.report.xlsx import write_report
 
     times = {}

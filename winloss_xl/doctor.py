@@ -114,7 +114,7 @@ def check_command_line() -> Check:
     try:
         from .demo_data import demo_dealset
         from .engine import analyze
-        from .report.layout import build_report
+        from .report.build import build_report
         from .report.xlsx import build_workbook
 
         analysis = analyze(demo_dealset())

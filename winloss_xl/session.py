@@ -161,7 +161,7 @@ class WinLoss:
     @cached_property
     def report_analysis(self) -> Any:
         """The analysis with the Changes sheet's comparison attached (what the report shows)."""
-        from .engine.changes import with_comparison
+        from .engine.analysis import with_comparison
 
         return with_comparison(self.analysis, self.comparison)
 
@@ -486,7 +486,7 @@ class WinLoss:
 
     def report(self, title: str | None = None) -> Any:
         """The neutral description of the report sheets (report.layout)."""
-        from .report.layout import build_report
+        from .report.build import build_report
 
         return build_report(self.report_analysis, title=title or self.title())
 

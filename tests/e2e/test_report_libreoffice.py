@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from winloss_xl import analyze, load_deals
-from winloss_xl.report.layout import build_report
+from winloss_xl.report.build import build_report
 from winloss_xl.report.model import GENERATED_SHEETS
 from winloss_xl.report.xlsx import write_report
 

@@ -39,7 +39,7 @@ def _deals_with_labels() -> list[list[object]]:
 
 def test_segment_labels_stay_text(book) -> None:
     from winloss_xl import analyze, load_deals
-    from winloss_xl.report.layout import build_report
+    from winloss_xl.report.build import build_report
     from winloss_xl.report.live import write_report_live
 
     report = build_report(analyze(load_deals(_deals_with_labels(), name="Deals sheet")))

@@ -21,7 +21,7 @@ def demo_values():
 @pytest.fixture(scope="session")
 def pipeline_report(demo_values):
     from winloss_xl import analyze, load_deals
-    from winloss_xl.report.layout import build_report
+    from winloss_xl.report.build import build_report
 
     return build_report(analyze(load_deals(demo_values, name="Deals sheet")))
 
@@ -32,6 +32,6 @@ def contract_report():
     sys.path.insert(0, str(TESTS / "report"))
     from fake_analysis import fake_analysis
 
-    from winloss_xl.report.layout import build_report
+    from winloss_xl.report.build import build_report
 
     return build_report(fake_analysis())

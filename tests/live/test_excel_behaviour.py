@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from winloss_xl import analyze, load_deals
 from winloss_xl.report import cells, theme
-from winloss_xl.report.layout import build_report
+from winloss_xl.report.build import build_report
 from winloss_xl.report.live import write_report_live
 from winloss_xl.report.model import Note, Report, SheetSpec, Table, Title
 from winloss_xl.report.xlsx import write_report

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from winloss_xl import analyze, load_deals
-from winloss_xl.report.layout import build_report
+from winloss_xl.report.build import build_report
 from winloss_xl.report.model import Chart, Note
 from winloss_xl.report.placement import MIN_SCALE, PAGE_WIDTH_PT, column_points, fights
 from winloss_xl.report.theme import EXCEL_FORMATS

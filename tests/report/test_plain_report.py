@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 from winloss_xl import analyze, load_deals
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine.findings import evidence_words
+from winloss_xl.report.build import build_report
 from winloss_xl.report.cells import p_text
-from winloss_xl.report.layout import QVALUE_SENTENCE, build_report
+from winloss_xl.report.layout import QVALUE_SENTENCE
 from winloss_xl.report.xlsx import write_report
 
 REPO = Path(__file__).resolve().parents[2]

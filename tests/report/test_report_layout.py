@@ -9,7 +9,8 @@ from contract import SHEETS, TABLE_COLUMNS
 
 from winloss_xl.engine.analysis import CONTRACT_TABLES
 from winloss_xl.report import layout
-from winloss_xl.report.layout import build_report, column_format, metric_format
+from winloss_xl.report.build import build_report
+from winloss_xl.report.layout import column_format, metric_format
 from winloss_xl.report.model import Chart, Kpis, Note, Table, Title
 
 

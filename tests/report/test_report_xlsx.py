@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from winloss_xl.errors import InputError
 from winloss_xl.report import output, xlsx
-from winloss_xl.report.layout import build_report
+from winloss_xl.report.build import build_report
 from winloss_xl.report.model import EXCEL_FORMATS, GENERATED_MARK
 from winloss_xl.report.xlsx import write_report
 
@@ -166,7 +166,7 @@ import sys, time
 sys.path.insert(0, sys.argv[3])
 from fake_analysis import fake_analysis
 from winloss_xl.report import output, xlsx
-from winloss_xl.report.layout import build_report
+from winloss_xl.report.build import build_report
 
 def slow(fh, data):
     fh.write(data[: len(data) // 2]); fh.flush()

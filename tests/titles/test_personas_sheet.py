@@ -10,7 +10,8 @@ from winloss_xl.config import Config
 from winloss_xl.dealset import DealSet
 from winloss_xl.engine import analyze
 from winloss_xl.report import theme
-from winloss_xl.report.layout import CAPTIONS, build_report
+from winloss_xl.report.build import build_report
+from winloss_xl.report.layout import CAPTIONS
 from winloss_xl.report.model import Chart, Note, Table
 from winloss_xl.titles import is_catch_all
 

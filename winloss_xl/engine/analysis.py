@@ -29,7 +29,7 @@ from ..config import Config
 from ..dealset import DealSet
 from . import findings as found
 from . import losses, patterns, qualification, recommend, summary, trend
-from .changes import CHANGE_COLUMNS, CHANGE_TABLES, LOSS_CHANGE_COLUMNS
+from .changes import CHANGE_COLUMNS, CHANGE_TABLES, LOSS_CHANGE_COLUMNS, Comparison
 from .changes import DRIVER_COLUMNS as CHANGE_DRIVER_COLUMNS
 from .findings import Finding
 from .followup import FOLLOWUP_COLUMNS
@@ -361,3 +361,19 @@ def _headlines(sentences: dict[str, str], findings: list[Finding], tables: dict[
             lines.append(s)
     for i, s in enumerate(lines[:3], start=1):
         sentences[f"headline_{i}"] = s
+
+
+def with_comparison(analysis: Analysis, comparison: Comparison) -> Analysis:
+    """A copy of ``analysis`` that also holds the Changes sheet's tables, notes and sentences
+    ("change" for the Summary, "change_periods" for the sheet's subtitle)."""
+    ch = comparison.changes
+    periods = f"{ch.current} (current) against {ch.baseline} (baseline)."
+    notes = comparison.notes()
+    if comparison.source:  # under the follow-up table: the subtitle stays one short line
+        notes["tblFollowUp"] = f"Recommendations followed up: {comparison.source}. " + notes.get(
+            "tblFollowUp", "")
+    return Analysis(tables={**analysis.tables, **comparison.tables()},
+                    notes={**analysis.notes, **notes}, findings=analysis.findings,
+                    sentences={**analysis.sentences, "change": comparison.sentence(),
+                               "change_periods": periods},
+                    config=analysis.config)

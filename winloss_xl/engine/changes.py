@@ -408,21 +408,3 @@ class Comparison:
     def sentence(self) -> str:
         """The Summary's one sentence on the change."""
         return change_sentence(self.changes)
-
-
-def with_comparison(analysis, comparison: Comparison):
-    """A copy of ``analysis`` that also holds the Changes sheet's tables, notes and sentences
-    ("change" for the Summary, "change_periods" for the sheet's subtitle)."""
-    from .analysis import Analysis
-
-    ch = comparison.changes
-    periods = f"{ch.current} (current) against {ch.baseline} (baseline)."
-    notes = comparison.notes()
-    if comparison.source:  # under the follow-up table: the subtitle stays one short line
-        notes["tblFollowUp"] = f"Recommendations followed up: {comparison.source}. " + notes.get(
-            "tblFollowUp", "")
-    return Analysis(tables={**analysis.tables, **comparison.tables()},
-                    notes={**analysis.notes, **notes}, findings=analysis.findings,
-                    sentences={**analysis.sentences, "change": comparison.sentence(),
-                               "change_periods": periods},
-                    config=analysis.config)

@@ -15,6 +15,7 @@ import pandas as pd
 from ..engine.analysis import Analysis
 from ..engine.changes import CHANGE_COLUMNS, DRIVER_COLUMNS, LOSS_CHANGE_COLUMNS
 from ..engine.followup import FOLLOWUP_COLUMNS
+from .layout import QVALUE_SENTENCE, _Sheet
 from .model import SheetSpec, Table
 
 SHEET = "Changes"
@@ -32,8 +33,6 @@ NOT_RUN = "No period comparison was run for this report."
 
 def changes_sheet(a: Analysis) -> SheetSpec:
     """The Changes sheet of ``a`` (its tables and notes as the session attached them)."""
-    from .layout import QVALUE_SENTENCE, _Sheet
-
     missing = [n for n in ORDER if n not in a.tables]
     if missing:  # an analysis made without the session: every table still exists, with its note
         a = Analysis(tables={**a.tables, **{n: pd.DataFrame(columns=COLUMNS[n]) for n in missing}},

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..engine.analysis import CONTRACT_TABLES, Analysis
 from . import theme
-from .model import Chart, Fmt, Kpi, Kpis, Note, Report, SheetSpec, Table, Title
+from .model import Chart, Fmt, Kpi, Kpis, Note, SheetSpec, Table, Title
 from .placement import SheetBuilder, collapse_to_page, print_setup
 from .tables import DECLARATIONS
 
@@ -454,7 +454,7 @@ SUMMARY_SPAN = 5  #: columns B..F
 TREND_COL = 8
 
 
-def _summary_sheet(a: Analysis, title: str) -> SheetSpec:
+def summary_sheet(a: Analysis, title: str) -> SheetSpec:
     closed = _summary(a, "Closed deals")
     won, lost = _summary(a, "Won"), _summary(a, "Lost")
     open_ = _summary(a, "Open deals excluded")
@@ -561,7 +561,7 @@ def _trend_chart(spec: SheetSpec, trend: Table, row: int) -> str | None:
             "table, marked Complete = No.")
 
 
-def _patterns_sheet(a: Analysis) -> SheetSpec:
+def patterns_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Patterns", "Patterns: where we win and where we lose",
                "Every segment of every dimension against the rest of the closed deals.",
                f"How to read this: {INTERVAL_SENTENCE} {LIFT_SENTENCE} {QVALUE_SENTENCE} "
@@ -581,7 +581,7 @@ def _patterns_sheet(a: Analysis) -> SheetSpec:
     return s.finish()
 
 
-def _drivers_sheet(a: Analysis) -> SheetSpec:
+def drivers_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Drivers", "Key drivers",
                "The segments whose win rate differs most from the average, strongest first.",
                f"How to read this: {LIFT_SENTENCE} {INTERVAL_SENTENCE} {QVALUE_SENTENCE} "
@@ -592,7 +592,7 @@ def _drivers_sheet(a: Analysis) -> SheetSpec:
     return s.finish()
 
 
-def _loss_sheet(a: Analysis) -> SheetSpec:
+def loss_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Loss Reasons", "Why we lose",
                "Loss reasons by number of lost deals and by lost amount; competitors met in the deals.",
                "How to read this: share of lost amount weighs each reason by the value of the deals "
@@ -623,7 +623,7 @@ PERSONA_LIFT_SENTENCE = ("Lift on this sheet is the win rate of the deals with a
                          "last and are never recommended.")
 
 
-def _personas_sheet(a: Analysis) -> SheetSpec:
+def personas_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Personas", "Buyer personas",
                "Who is on the deals we win, compared with the deals we lose.",
                f"How to read this: {PERSONA_LIFT_SENTENCE} {QVALUE_SENTENCE} {GLOSSARY_POINTER}",
@@ -653,7 +653,7 @@ def _is_catch_all(persona: str) -> bool:
     return is_catch_all(persona)
 
 
-def _recommendations_sheet(a: Analysis) -> SheetSpec:
+def recommendations_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Recommendations", "Recommendations",
                "Only significant findings become recommendations; leaning ones say \"Test further\".",
                f"How to read this: every recommendation carries its evidence. {EVIDENCE_SENTENCE} "
@@ -665,7 +665,7 @@ def _recommendations_sheet(a: Analysis) -> SheetSpec:
     return s.finish()
 
 
-def _quality_sheet(a: Analysis) -> SheetSpec:
+def quality_sheet(a: Analysis) -> SheetSpec:
     s = _Sheet("Data Quality", "Data quality",
                "Everything ingestion mapped, parsed, fixed and left out, so nobody has to trust "
                "the numbers blindly.",
@@ -698,20 +698,3 @@ def extra_sheet(name: str) -> str:
 def _valid_table_name(name: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,254}", name)) and not re.fullmatch(
         r"[A-Za-z]{1,3}\d+", name)
-
-
-def build_report(analysis: Analysis, title: str = "Win/Loss report") -> Report:
-    """The whole report for ``analysis``: the eight generated sheets in contract order."""
-    from .changes_sheet import changes_sheet
-
-    sheets = [
-        _summary_sheet(analysis, title),
-        changes_sheet(analysis),
-        _patterns_sheet(analysis),
-        _drivers_sheet(analysis),
-        _loss_sheet(analysis),
-        _personas_sheet(analysis),
-        _recommendations_sheet(analysis),
-        _quality_sheet(analysis),
-    ]
-    return Report(sheets=sheets, title=title)

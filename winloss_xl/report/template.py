@@ -17,7 +17,6 @@ styles (Home > Cell Styles > "WinLoss ...", right-click > Modify) and
 
 from __future__ import annotations
 
-import re
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -27,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import InputError
+from .base import check_sheet_names, is_dde_formula, sanitize_base  # noqa: F401 - re-exported
 from .output import atomic_write_bytes
 from .xlsx import (
     EXCEL_FORMATS,
@@ -187,45 +186,9 @@ def _style_preview(ws: Worksheet) -> None:
 
 # ------------------------------------------------------- a user's template, read back
 
-#: A DDE call: ``=cmd|' /C calc'!A0``, ``=+MSEXCEL|'\\..\\calc'!''``, ``=@SUM(1)+cmd|...``.
-_DDE = re.compile(r"""(?:^|[=+\-@(,;&*/\s])'?[A-Za-z0-9_.\\ -]+'?\s*\|""")
-#: A reference into another workbook: ``[1]Sheet1!A1`` or ``'C:\\x\\[book.xlsx]Sheet'!A1``.
-_EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
 #: Package parts that reach outside the workbook; openpyxl does not write them back.
 _OUTSIDE_PARTS = (("xl/externalLinks/", "External links"), ("xl/connections.xml", "Data connections"),
                   ("xl/queryTables/", "Data connections"), ("customXml/", "Custom XML data"))
-
-
-def is_dde_formula(text: str) -> bool:
-    """True for a formula that calls another program through DDE (``=cmd|' /C calc'!A0``)."""
-    return text.startswith("=") and bool(_DDE.search(text[1:] if text[1:2] != "=" else text[2:]))
-
-
-def sanitize_base(wb: Workbook) -> dict[str, int]:
-    """Drop DDE formulas and formulas into other workbooks from a loaded template or report.
-
-    Returns what was dropped, by kind (for the Data Quality sheet). External link
-    parts are already left out by ``load_workbook(keep_links=False)``; data
-    connections are parts openpyxl never writes back.
-    """
-    dropped = {"DDE formulas": 0, "Formulas into other workbooks": 0}
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type != "f" or not isinstance(cell.value, str):
-                    continue
-                if is_dde_formula(cell.value):
-                    dropped["DDE formulas"] += 1
-                    cell.value = None
-                elif _EXTERNAL_REF.search(cell.value):
-                    dropped["Formulas into other workbooks"] += 1
-                    cell.value = None
-    for name in list(wb.defined_names):
-        text = str(wb.defined_names[name].attr_text or "")
-        if is_dde_formula("=" + text) or _EXTERNAL_REF.search(text):
-            del wb.defined_names[name]
-            dropped["DDE formulas" if "|" in text else "Formulas into other workbooks"] += 1
-    return dropped
 
 
 def template_quality(path: Path) -> list[tuple[str, int, str]]:
@@ -245,22 +208,6 @@ def template_quality(path: Path) -> list[tuple[str, int, str]]:
     return [(f"Template: {kind} dropped", n, "left out of the report: they reach outside the "
              "workbook (another program, another file or a data source)")
             for kind, n in dropped.items() if n]
-
-
-def check_sheet_names(wb: Workbook, report_sheets: list[str], label: str, what: str) -> None:
-    """Stop when a base sheet has a report sheet's name in other letter case.
-
-    Excel treats ``summary`` and ``Summary`` as one name, so the report cannot
-    add its own sheet beside it, and replacing it would lose the user's sheet.
-    """
-    ours = {n.casefold(): n for n in report_sheets}
-    for title in wb.sheetnames:
-        mine = ours.get(title.casefold())
-        if mine is not None and mine != title:
-            raise InputError(
-                f"the {what} has a sheet named '{title}', the name of the report sheet "
-                f"'{mine}' in other letter case (Excel treats them as the same name)", file=label,
-                advice="Rename or delete that sheet, then run again")
 
 
 def template_bytes() -> bytes:

@@ -37,7 +37,6 @@ from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import pixels_to_EMU
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
@@ -45,9 +44,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError
 from . import theme
+from .base import is_generated, load_base, mark_generated
 from .cells import KPI_MISSING, clean_text, table_headers, to_cell
 from .model import (
-    GENERATED_MARK,
     Chart,
     Kpis,
     Note,
@@ -58,7 +57,7 @@ from .model import (
     draw,
     unique_table_name,
 )
-from .output import atomic_write_bytes, check_output, load_base
+from .output import atomic_write_bytes, check_output
 
 #: Document and zip timestamps of every generated file (same input, same bytes).
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
@@ -427,15 +426,6 @@ def _cell_anchor(ws: Worksheet, row: int, col: int, width_cm: float, height_cm: 
 
 
 # --------------------------------------------------------------------------- sheets
-
-def is_generated(ws: Worksheet) -> bool:
-    """True when the sheet carries the winloss-xl mark (a sheet-scoped defined name)."""
-    return GENERATED_MARK in ws.defined_names
-
-
-def mark_generated(ws: Worksheet) -> None:
-    ws.defined_names[GENERATED_MARK] = DefinedName(GENERATED_MARK, attr_text="TRUE")
-
 
 class _SheetWriter:
     """Draws blocks onto one openpyxl worksheet (see model.draw for the order)."""

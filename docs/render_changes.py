@@ -26,7 +26,7 @@ from render_screenshot import _bbox
 HERE = Path(__file__).resolve().parent
 
 
-def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.42) -> Path:
+def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.8) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
     if not soffice or not pdftoppm:
@@ -40,7 +40,8 @@ def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.42) -> Path:
         subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
                         "--convert-to", "pdf", "--outdir", str(work), str(report)],
                        check=True, capture_output=True, timeout=240)
-        page = ["-f", "2", "-l", "2", "-r", str(dpi)]
+        first = _page_of(work / "maven.pdf", "What changed, and did our actions work?")
+        page = ["-f", str(first), "-l", str(first), "-r", str(dpi)]
         ppm = subprocess.run([pdftoppm, *page, str(work / "maven.pdf")], check=True,
                              capture_output=True).stdout
         x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
@@ -53,12 +54,25 @@ def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.42) -> Path:
     return out
 
 
+def _page_of(pdf: Path, heading: str) -> int:
+    """The first page of ``pdf`` whose text holds ``heading`` (the Changes sheet's title)."""
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        sys.exit("needs pdftotext (poppler-utils) on PATH")
+    text = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    for number, page in enumerate(text.split("\f"), start=1):
+        if heading in page:
+            return number
+    sys.exit(f"no page of {pdf.name} shows '{heading}'")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("maven", type=Path, help="folder with sales_pipeline.csv and accounts.csv")
     parser.add_argument("--out", type=Path, default=HERE / "report-changes.png")
     parser.add_argument("--dpi", type=int, default=150)
-    parser.add_argument("--top", type=float, default=0.42, help="share of the page height kept")
+    parser.add_argument("--top", type=float, default=0.8, help="share of the page height kept")
     args = parser.parse_args()
     print(render(args.maven, args.out, args.dpi, args.top))
 

@@ -120,3 +120,13 @@ def test_effect_bars_keep_their_labels_clear_of_negative_bars(session, tmp_path)
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     bars = [x for x in charts if 'barDir val="bar"' in x]
     assert bars and all('tickLblPos val="low"' in x for x in bars)
+
+
+def test_without_close_dates_the_subtitle_names_no_periods():
+    from winloss_xl.session import WinLoss
+
+    rows = [["Stage", "Industry"]] + [[s, i] for s in ("Closed Won", "Closed Lost")
+                                      for i in ("Retail", "Health") for _ in range(20)]
+    sheet = _sheet(WinLoss(rows).report())
+    subtitle = next(b.subtitle for b in sheet.blocks if hasattr(b, "subtitle"))
+    assert subtitle.startswith("No two periods to compare") and "(baseline)" not in subtitle

@@ -367,7 +367,9 @@ def with_comparison(analysis: Analysis, comparison: Comparison) -> Analysis:
     """A copy of ``analysis`` that also holds the Changes sheet's tables, notes and sentences
     ("change" for the Summary, "change_periods" for the sheet's subtitle)."""
     ch = comparison.changes
-    periods = f"{ch.current} (current) against {ch.baseline} (baseline)."
+    named = ch.comparable or not ch.current.startswith("the ")  # no close dates: no periods
+    periods = (f"{ch.current} (current) against {ch.baseline} (baseline)." if named
+               else "No two periods to compare: the note below says why.")
     notes = comparison.notes()
     if comparison.source:  # under the follow-up table: the subtitle stays one short line
         notes["tblFollowUp"] = f"Recommendations followed up: {comparison.source}. " + notes.get(

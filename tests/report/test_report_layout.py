@@ -139,3 +139,16 @@ def test_an_analysis_with_nothing_in_it_still_gives_every_table(tmp_path):
                if t.name != "tblGlossary")
     assert not [b for s in report.sheets for b in s.blocks if isinstance(b, Chart)]
     check_workbook(write_report(report, tmp_path / "empty.xlsx"))
+
+
+def test_the_patterns_chart_is_never_of_a_process_measure():
+    import pandas as pd
+
+    from winloss_xl.report.layout import strongest_dimension
+
+    patterns = pd.DataFrame({"Dimension": ["Sales cycle", "Industry", "Industry"],
+                             "Segment": ["0-8 days", "Retail", "Health"],
+                             "q-value": [1e-12, 0.04, 0.5],
+                             "Role": ["process measure", "attribute", "attribute"]})
+    assert strongest_dimension(patterns) == "Industry"
+    assert strongest_dimension(patterns.assign(Role="process measure")) == "Sales cycle"

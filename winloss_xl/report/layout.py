@@ -395,14 +395,21 @@ def headline_sentences(analysis: Analysis, n: int = 3) -> list[str]:
 
 
 def strongest_dimension(patterns: pd.DataFrame) -> str | None:
-    """The dimension holding the most significant segment (lowest q), else the first one."""
+    """The dimension holding the most significant segment (lowest q), else the first one.
+
+    Only attributes of the customer or deal qualify when there are any: a process measure
+    (sales cycle, activities) partly follows from the outcome, so it never heads the sheet.
+    """
     if patterns.empty or "Dimension" not in patterns.columns:
         return None
     tested = patterns
-    if "q-value" in patterns.columns:
-        q = pd.to_numeric(patterns["q-value"], errors="coerce")
+    if "Role" in patterns.columns:
+        attributes = patterns[patterns["Role"].astype(str) == "attribute"]
+        tested = attributes if not attributes.empty else patterns
+    if "q-value" in tested.columns:
+        q = pd.to_numeric(tested["q-value"], errors="coerce")
         if q.notna().any():
-            return str(patterns.loc[q.idxmin(), "Dimension"])
+            return str(tested.loc[q.idxmin(), "Dimension"])
     return str(tested["Dimension"].iloc[0])
 
 

@@ -155,7 +155,9 @@ class WinLoss:
         from .engine.changes import CHANGE_TABLES
         from .report.layout import display_frame
 
-        source = self.report_analysis if name in CHANGE_TABLES else self.analysis
+        # the Changes tables, and tblActions (which may carry the Changes sheet's action), come
+        # with the comparison; the others without it, so a formula need not compare periods
+        source = self.report_analysis if name in (*CHANGE_TABLES, "tblActions") else self.analysis
         return display_frame(name, source.table(name))
 
     @cached_property

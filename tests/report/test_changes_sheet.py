@@ -130,3 +130,29 @@ def test_without_close_dates_the_subtitle_names_no_periods():
     sheet = _sheet(WinLoss(rows).report())
     subtitle = next(b.subtitle for b in sheet.blocks if hasattr(b, "subtitle"))
     assert subtitle.startswith("No two periods to compare") and "(baseline)" not in subtitle
+
+
+def test_actions_carry_the_segment_that_declined(session):
+    # Healthcare falls from about 65% to 30%: tblActions says so, with its evidence in words
+    actions = session.report_analysis.tables["tblActions"]
+    assert 1 <= len(actions) <= 5 and list(actions["Priority"]) == list(range(1, len(actions) + 1))
+    row = actions[actions["Area"] == "Changes"]
+    assert len(row) == 1
+    action, evidence = row["Action"].iloc[0], row["Evidence"].iloc[0]
+    assert action.startswith("Industry = Healthcare fell from") and "since 2025 Q3" in action
+    ch = session.comparison.changes.segments
+    hc = ch[(ch["Dimension"] == "Industry") & (ch["Segment"] == "Healthcare")].iloc[0]
+    assert f"{int(hc['Current deals']):,} deals in 2025 Q4" in evidence and "evidence" in evidence
+    assert "e-" not in evidence
+    summary = _sheet(session.report(), "Summary")
+    shown = next(t for t in summary.tables() if t.name == "tblActions").frame
+    assert (shown["Area"] == "Changes").any()
+
+
+def test_no_decline_means_no_follow_up_action():
+    from winloss_xl.demo_data import demo_dealset
+    from winloss_xl.session import WinLoss
+
+    session = WinLoss.of(demo_dealset())
+    assert not (session.report_analysis.tables["tblActions"]["Area"] == "Changes").any()
+    assert session.report_analysis.tables["tblActions"].equals(session.analysis.tables["tblActions"])

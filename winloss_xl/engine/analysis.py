@@ -29,7 +29,7 @@ from ..config import Config
 from ..dealset import DealSet
 from . import findings as found
 from . import losses, patterns, qualification, recommend, summary, trend
-from .changes import CHANGE_COLUMNS, CHANGE_TABLES, LOSS_CHANGE_COLUMNS, Comparison
+from .changes import CHANGE_COLUMNS, CHANGE_TABLES, LOSS_CHANGE_COLUMNS, Comparison, decline_action
 from .changes import DRIVER_COLUMNS as CHANGE_DRIVER_COLUMNS
 from .findings import Finding
 from .followup import FOLLOWUP_COLUMNS
@@ -374,8 +374,11 @@ def with_comparison(analysis: Analysis, comparison: Comparison) -> Analysis:
     if comparison.source:  # under the follow-up table: the subtitle stays one short line
         notes["tblFollowUp"] = f"Recommendations followed up: {comparison.source}. " + notes.get(
             "tblFollowUp", "")
-    return Analysis(tables={**analysis.tables, **comparison.tables()},
+    tables = {**analysis.tables, **comparison.tables()}
+    tables["tblActions"] = recommend.with_follow_up_action(analysis.tables["tblActions"],
+                                                           decline_action(ch))
+    return Analysis(tables=tables,
                     notes={**analysis.notes, **notes}, findings=analysis.findings,
                     sentences={**analysis.sentences, "change": comparison.sentence(),
                                "change_periods": periods},
-                    config=analysis.config)
+                    config=analysis.config, currency=analysis.currency)

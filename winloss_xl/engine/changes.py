@@ -29,8 +29,9 @@ import pandas as pd
 
 from .. import stats
 from ..fields import ATTRIBUTE, PROCESS, field_label
-from ..numbers_text import p_text
+from ..numbers_text import p_text, points_text
 from .clusters import Accounts, segment_clusters
+from .findings import evidence_words
 from .losses import CATEGORIES, UNSPECIFIED, reason_categories
 from .prepare import NOT_RECORDED, Dimension, Prepared
 
@@ -408,3 +409,27 @@ class Comparison:
     def sentence(self) -> str:
         """The Summary's one sentence on the change."""
         return change_sentence(self.changes)
+
+
+def decline_action(ch: Changes) -> tuple[str, str, str, str] | None:
+    """The Changes sheet's action for tblActions: the customer segment whose win rate fell
+    most clearly since the baseline (Declined, an attribute, not an owner), or None.
+
+    >>> decline_action(Changes("2025 Q3", "2025 Q4")) is None
+    True
+    """
+    seg = ch.segments
+    if seg.empty:
+        return None
+    fell = seg[(seg["Verdict"] == DECLINED) & (seg["Role"] == ATTRIBUTE) & (seg["Dimension"] != "Owner")]
+    if fell.empty:
+        return None
+    row = fell.sort_values(["q-value", "Change (pts)"], kind="stable").iloc[0]
+    q, change = float(row["q-value"]), float(row["Change (pts)"])
+    practical = abs(change) >= stats.MIN_POINTS * 100
+    action = (f"{row['Dimension']} = {row['Segment']} fell from {row['Baseline win rate']:.0%} to "
+              f"{row['Current win rate']:.0%} since {ch.baseline}: review what changed there")
+    evidence = (f"{int(row['Current deals']):,} deals in {ch.current}, {points_text(change, signed=True)}, "
+                f"{evidence_words(q, practical=practical)}")
+    confidence = "High" if q <= 0.01 and practical else "Medium"
+    return action, evidence, "Changes", confidence

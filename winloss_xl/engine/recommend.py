@@ -126,3 +126,16 @@ def _no_action_rows(findings: list[Finding], fdr: float, overall: float,
         action, evidence, area, _ = _action_row(best, fdr, PROCESS_CAVEAT)
         rows.append((f"Test further: {action[0].lower()}{action[1:]}", evidence, area, TEST_FURTHER))
     return rows
+
+
+def with_follow_up_action(actions: pd.DataFrame, row: tuple[str, str, str, str] | None) -> pd.DataFrame:
+    """tblActions with one action from the Changes sheet (a segment that declined
+    significantly since the baseline), in place of the last one when five are listed already;
+    the "keep the current plan" row gives way to it."""
+    if row is None:
+        return actions
+    kept = actions[actions["Action"] != NO_ACTION].drop(columns="Priority")
+    kept = kept.iloc[:MAX_ACTIONS - 1]
+    table = pd.concat([kept, pd.DataFrame([row], columns=ACTION_COLUMNS[1:])], ignore_index=True)
+    table.insert(0, "Priority", np.arange(1, len(table) + 1))
+    return table

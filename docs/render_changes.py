@@ -1,15 +1,14 @@
 """Regenerate docs/report-changes.png: the Changes sheet of the Maven report (2017 Q4 against Q3).
 
     python docs/render_changes.py MAVEN_FOLDER [--out docs/report-changes.png] [--dpi 150]
-                                  [--top 0.42]
+                                  [--top 0.8]
 
 MAVEN_FOLDER holds the Maven CRM sample's sales_pipeline.csv and accounts.csv. Steps:
 ``winloss-xl analyze`` (default periods: the latest complete quarter, 2017 Q4, against the
-one before) -> headless LibreOffice -> PDF -> ``pdftoppm`` (the second page, which is the
-Changes sheet) -> cropped to the content, and to its top part (``--top``: the title, the
-rate/mix table and chart, the follow-up, the loss reasons and the first segment rows; the
-sheet prints fitted to the width of its widest table, so a whole page at 80 dpi is not
-legible). Needs ``soffice`` and ``pdftoppm``.
+one before) -> headless LibreOffice -> PDF -> ``pdftoppm`` (the Changes sheet's first page,
+found by its heading) -> cropped to the content, and to its top part (``--top``: the title,
+the note, the rate and mix chart and the drivers table). Needs ``soffice``, ``pdftoppm`` and
+``pdftotext``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from render_screenshot import _bbox
+from render_screenshot import _bbox, _first_page_with
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,7 +39,7 @@ def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.8) -> Path:
         subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
                         "--convert-to", "pdf", "--outdir", str(work), str(report)],
                        check=True, capture_output=True, timeout=240)
-        first = _page_of(work / "maven.pdf", "What changed, and did our actions work?")
+        first = _first_page_with(work / "maven.pdf", "What changed, and did our actions work?")
         page = ["-f", str(first), "-l", str(first), "-r", str(dpi)]
         ppm = subprocess.run([pdftoppm, *page, str(work / "maven.pdf")], check=True,
                              capture_output=True).stdout
@@ -52,19 +51,6 @@ def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.8) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(work / "page.png", out)
     return out
-
-
-def _page_of(pdf: Path, heading: str) -> int:
-    """The first page of ``pdf`` whose text holds ``heading`` (the Changes sheet's title)."""
-    pdftotext = shutil.which("pdftotext")
-    if not pdftotext:
-        sys.exit("needs pdftotext (poppler-utils) on PATH")
-    text = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    for number, page in enumerate(text.split("\f"), start=1):
-        if heading in page:
-            return number
-    sys.exit(f"no page of {pdf.name} shows '{heading}'")
 
 
 def main() -> None:

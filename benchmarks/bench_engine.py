@@ -10,7 +10,7 @@ Measures, in the same run and on the same deals:
   the won flag over the closed deals -- the least work that gives a win rate by
   dimension.
 
-Run: ``/work/venv/bin/python benchmarks/bench_engine.py [--deals N] [--repeat R]``.
+Run from the repository root: ``python benchmarks/bench_engine.py [--deals N] [--repeat R]``.
 Prints both figures (best of R runs) and their ratio.
 """
 

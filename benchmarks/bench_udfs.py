@@ -18,7 +18,7 @@ Decimals), as Excel converts the range afresh on every call.
 Targets: cold <= 0.5 s, warm <= 0.05 s of Python time. Prints wall and CPU
 time (median of ``--repeat`` runs), the load average and the pass/fail of each.
 
-Run: ``/work/venv/bin/python benchmarks/bench_udfs.py [--rows N] [--repeat R]``.
+Run from the repository root: ``python benchmarks/bench_udfs.py [--rows N] [--repeat R]``.
 """
 
 from __future__ import annotations

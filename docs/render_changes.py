@@ -14,42 +14,21 @@ the note, the rate and mix chart and the drivers table). Needs ``soffice``, ``pd
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from render_screenshot import _bbox, _first_page_with
+from render_screenshot import _crop, _first_page_with, report_pdf
 
 HERE = Path(__file__).resolve().parent
 
 
 def render(maven: Path, out: Path, dpi: int = 150, top: float = 0.8) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftoppm = shutil.which("pdftoppm")
-    if not soffice or not pdftoppm:
-        sys.exit("needs soffice (LibreOffice) and pdftoppm (poppler-utils) on PATH")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        report = work / "maven.xlsx"
-        subprocess.run([sys.executable, "-m", "winloss_xl", "-q", "analyze",
-                        str(maven / "sales_pipeline.csv"), "--accounts", str(maven / "accounts.csv"),
-                        "-o", str(report)], check=True)
-        subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(work), str(report)],
-                       check=True, capture_output=True, timeout=240)
-        first = _first_page_with(work / "maven.pdf", "What changed, and did our actions work?")
-        page = ["-f", str(first), "-l", str(first), "-r", str(dpi)]
-        ppm = subprocess.run([pdftoppm, *page, str(work / "maven.pdf")], check=True,
-                             capture_output=True).stdout
-        x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
-        h = int(h * top)  # the upper part of the page
-        subprocess.run([pdftoppm, *page, "-png", "-singlefile", "-x", str(x), "-y", str(y),
-                        "-W", str(w), "-H", str(h), str(work / "maven.pdf"), str(work / "page")],
-                       check=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(work / "page.png", out)
+        pdf = report_pdf(["analyze", str(maven / "sales_pipeline.csv"), "--accounts",
+                          str(maven / "accounts.csv")], work / "maven.xlsx")
+        first = _first_page_with(pdf, "What changed, and did our actions work?")
+        _crop(pdf, first, dpi, work, out, top=top)  # the upper part of the page
     return out
 
 

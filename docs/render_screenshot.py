@@ -53,31 +53,39 @@ def _first_page_with(pdf: Path, heading: str) -> int:
     return 1
 
 
-def _crop(pdf: Path, page_no: int, dpi: int, work: Path, out: Path) -> None:
+def _crop(pdf: Path, page_no: int, dpi: int, work: Path, out: Path, top: float = 1.0) -> None:
+    """Page ``page_no`` of ``pdf`` as a PNG cropped to its content (and to its upper ``top``
+    share of that)."""
     page = ["-f", str(page_no), "-l", str(page_no), "-r", str(dpi)]
     ppm = subprocess.run([shutil.which("pdftoppm") or "pdftoppm", *page, str(pdf)], check=True,
                          capture_output=True).stdout
     x, y, w, h = _bbox(ppm, margin=int(dpi * 0.25))
     subprocess.run([shutil.which("pdftoppm") or "pdftoppm", *page, "-png", "-singlefile", "-x",
-                    str(x), "-y", str(y), "-W", str(w), "-H", str(h), str(pdf),
+                    str(x), "-y", str(y), "-W", str(w), "-H", str(int(h * top)), str(pdf),
                     str(work / "page")], check=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(work / "page.png", out)
 
 
-def render(out: Path, dpi: int = 110) -> Path:
+def report_pdf(arguments: list[str], report: Path) -> Path:
+    """Run ``winloss-xl ARGUMENTS -o REPORT`` and print the report to a PDF beside it with
+    headless LibreOffice (a private profile in the same folder); returns the PDF's path."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftoppm = shutil.which("pdftoppm")
-    if not soffice or not pdftoppm:
-        sys.exit("needs soffice (LibreOffice) and pdftoppm (poppler-utils) on PATH")
+    if not soffice or not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
+        sys.exit("needs soffice (LibreOffice), pdftoppm and pdftotext (poppler-utils) on PATH")
+    work = report.parent
+    subprocess.run([sys.executable, "-m", "winloss_xl", "-q", *arguments, "-o", str(report)],
+                   check=True)
+    subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work), str(report)],
+                   check=True, capture_output=True, timeout=240)
+    return report.with_suffix(".pdf")
+
+
+def render(out: Path, dpi: int = 110) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        report = work / "winloss-demo.xlsx"
-        subprocess.run([sys.executable, "-m", "winloss_xl", "-q", "demo", "-o", str(report)], check=True)
-        subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(work), str(report)],
-                       check=True, capture_output=True, timeout=240)
-        pdf = work / "winloss-demo.pdf"
+        pdf = report_pdf(["demo"], work / "winloss-demo.xlsx")
         _crop(pdf, 1, dpi, work, out)
         _crop(pdf, _first_page_with(pdf, "Patterns:"), dpi, work, out.with_name("report-patterns.png"))
     return out

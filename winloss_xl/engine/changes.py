@@ -224,7 +224,7 @@ def _segment_table(prep: Prepared, parts: list[dict]) -> pd.DataFrame:
         "Rate effect (pts)": rate_fx, "Mix effect (pts)": mix_fx, "Role": roles,
     })
     if has_accounts:
-        table["Baseline accounts"], table["Current accounts"] = acc[:, 0], acc[:, 1]
+        table[ACCOUNT_COLUMNS[0]], table[ACCOUNT_COLUMNS[1]] = acc[:, 0], acc[:, 1]
     return table
 
 

@@ -27,8 +27,6 @@ from .tables import DECLARATIONS
 
 LEFT = 2  #: first content column (B)
 NOTE_WIDTH = 10  #: columns a paragraph spans
-#: height of a default sheet row (15 pt) in cm, to keep charts clear of the blocks below
-ROW_HEIGHT_CM = 0.53
 
 #: One sentence each, the same on every sheet (and, for the q-value, in docs/report.md).
 INTERVAL_SENTENCE = ("An interval (CI low to CI high) is the range the true win rate lies in with "

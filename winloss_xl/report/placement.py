@@ -33,6 +33,13 @@ FIGHT_CHARS = 14.0
 FIGHT_RATIO = 2.0
 GAP_COLUMN_WIDTH = 3.0
 CM_PER_DEFAULT_COLUMN = 64 * 2.54 / 96  # 8.43 characters = 64 pixels
+#: Height of a default sheet row (15 pt) in cm: how many rows a chart covers.
+ROW_HEIGHT_CM = 0.53
+
+
+def chart_rows(height_cm: float) -> int:
+    """Default-height rows a chart of ``height_cm`` takes, with one row to spare below it."""
+    return math.ceil(height_cm / ROW_HEIGHT_CM) + 1
 
 
 #: Printed points per character of column width, as LibreOffice prints the report (measured
@@ -137,7 +144,7 @@ class SheetBuilder:
         lanes: list[_Lane] = []
         # a lane's tables must fit the page they start on: what sits above them (title, notes,
         # charts) and taller wrapped rows take room, so a tenth of the page is kept spare
-        charts = [math.ceil(it.chart.get("height_cm", 7.5) / 0.53) + 1 for it in self.items if it.chart]
+        charts = [chart_rows(it.chart.get("height_cm", 7.5)) for it in self.items if it.chart]
         limit = int(page_rows() * 0.9) - self.top - max(charts, default=0)
         # A table longer than a page needs print titles, and a sheet has one title row: the
         # lanes' header row. A table stacked under another has its header elsewhere, so its
@@ -166,7 +173,7 @@ class SheetBuilder:
                 spec.blocks.append(Chart(row=self.top, col=col, **kw))
                 col += math.ceil(kw.get("width_cm", 16.0) / CM_PER_DEFAULT_COLUMN) + 1
                 height = max(height, kw.get("height_cm", 7.5))
-            header_row += math.ceil(height / 0.53) + 1
+            header_row += chart_rows(height)
         segments: list[tuple[int, int]] = []
         col = self.left
         for lane in lanes:
@@ -207,7 +214,7 @@ class SheetBuilder:
             if it.chart and beside:
                 kw = dict(it.chart)
                 spec.blocks.append(Chart(row=t.row, col=t.last_col + 2, **kw))
-                row = max(row, t.row + math.ceil(kw.get("height_cm", 7.5) / 0.53) + 1)
+                row = max(row, t.row + chart_rows(kw.get("height_cm", 7.5)))
             row += it.gap
             last_col = max(last_col, t.last_col)
         return last_col
@@ -248,7 +255,7 @@ def _last_row(spec: SheetSpec) -> int:
         if isinstance(b, Table):
             last = max(last, b.last_row + 1)
         elif isinstance(b, Chart):
-            last = max(last, b.row + math.ceil(b.height_cm / 0.53))
+            last = max(last, b.row + math.ceil(b.height_cm / ROW_HEIGHT_CM))
         else:
             last = max(last, getattr(b, "row", 1) + 3)
     return last
@@ -315,7 +322,7 @@ def _row_breaks(spec: SheetSpec, heights: dict[int, float],
         ends[t.row - 1] = max(ends.get(t.row - 1, 0), t.last_row + 1)
     for c in spec.blocks:  # a chart is a block too: it moves to the next page whole
         if isinstance(c, Chart):
-            last = c.row + math.ceil(c.height_cm / 0.53)
+            last = c.row + math.ceil(c.height_cm / ROW_HEIGHT_CM)
             ends[c.row] = max(ends.get(c.row, 0), last)
     inside = {x for t in tables for x in range(t.row, t.last_row + 1)}  # a break there cuts a table
     out: list[int] = []
